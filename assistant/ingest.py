@@ -1,0 +1,154 @@
+"""What trainers do to the knowledge base: add, replace, remove, list. The CLI and the page both call these."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from assistant.config import Settings
+from assistant.documents.chunking import chunk_document
+from assistant.documents.loaders import SUPPORTED_SUFFIXES, load_document
+from assistant.documents.model import IngestError, Status
+from assistant.store import db
+from assistant.store.kb import DocumentRow, KnowledgeBase, file_sha256
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    outcome: str            # added / replaced / unchanged / failed
+    doc_id: str = ""
+    title: str = ""
+    chunks: int = 0
+    status: str = ""
+    message: str = ""
+
+
+@dataclass
+class Summary:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for o in self.outcomes if o.outcome == outcome)
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.outcome == "failed"]
+
+    def line(self) -> str:
+        return (f"新增 {self.count('added')} 个，替换 {self.count('replaced')} 个，"
+                f"内容未变跳过 {self.count('unchanged')} 个，失败 {self.count('failed')} 个")
+
+
+def doc_id_for(source: str) -> str:
+    """Documents are identified by their file name: re-adding a file with changed content replaces it."""
+    key = unicodedata.normalize("NFKC", Path(source).name).strip().lower()
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
+    files: list[Path] = []
+    problems: list[FileOutcome] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                           and not p.name.startswith((".", "~$")) and p.name.lower() != "readme.md")
+            files += found
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(FileOutcome(str(path), "failed", status=Status.FAILED.value,
+                                        message=f"找不到文件或文件夹“{path}”：请检查路径是否正确。"))
+    return files, problems
+
+
+def add_file(kb: KnowledgeBase, path: Path, *, user: str, doc_id: str | None = None, source: str | None = None,
+             password: str | None = None, progress: Progress | None = None) -> FileOutcome:
+    """Load, chunk and store one file; never leaves a half-indexed document behind."""
+    source = source or path.name
+    doc_id = doc_id or doc_id_for(source)
+    sha = file_sha256(path)
+    existing = kb.get_document(doc_id)
+    same = kb.find_by_sha(sha)
+    if same is not None and (same.id == doc_id or existing is None):
+        return FileOutcome(str(path), "unchanged", same.id, same.title, same.chunk_count, same.status,
+                           f"《{same.source}》内容未变，已跳过。")
+    try:
+        loaded = load_document(path, password=password, source=source)
+        chunks = chunk_document(loaded, doc_id, kb.settings)
+        if not chunks:
+            raise IngestError(Status.EMPTY, f"无法读取《{source}》：文件里没有可用的文字内容，请检查文件后重新上传。")
+    except IngestError as err:
+        row = kb.record_failure(doc_id=doc_id, title=Path(source).stem, source=source, kind="policy", sha256=sha,
+                                status=err.status.value, error=err.message, user=user)
+        kept = "（知识库中原有版本保持不变）" if row.status == Status.READY.value else ""
+        return FileOutcome(str(path), "failed", doc_id, row.title, 0, err.status.value, err.message + kept)
+    category = loaded.faq[0].category if loaded.kind == "faq" and loaded.faq else ""
+    row = kb.put_document(doc_id=doc_id, title=loaded.title, source=source, kind=loaded.kind, sha256=sha,
+                          chunks=chunks, user=user, category=category, doc_date=loaded.date,
+                          warnings=loaded.warnings, progress=progress)
+    _keep_copy(kb.settings, doc_id, path, source)
+    outcome = "replaced" if existing is not None and existing.status == Status.READY.value else "added"
+    db.audit_log(kb.engine, user, "replace" if outcome == "replaced" else "add", source,
+                 f"{row.title}: {row.chunk_count} 段")
+    return FileOutcome(str(path), outcome, doc_id, row.title, row.chunk_count, row.status,
+                       "；".join(loaded.warnings))
+
+
+def _keep_copy(settings: Settings, doc_id: str, path: Path, source: str) -> None:
+    """Keep the stored file so a document can be previewed, exported or re-indexed later."""
+    folder = settings.data_dir / "files" / doc_id
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    shutil.copy2(path, folder / Path(source).name)
+
+
+def add_paths(kb: KnowledgeBase, paths: Iterable[Path], *, user: str, password: str | None = None,
+              on_file: Callable[[Path], None] | None = None, progress: Progress | None = None) -> Summary:
+    files, problems = expand_paths(paths)
+    summary = Summary(list(problems))
+    with kb.writing():
+        for path in files:
+            if on_file:
+                on_file(path)
+            try:
+                summary.outcomes.append(add_file(kb, path, user=user, password=password, progress=progress))
+            except IngestError as err:  # pragma: no cover - add_file converts these
+                summary.outcomes.append(FileOutcome(str(path), "failed", status=err.status.value, message=err.message))
+    return summary
+
+
+def replace_document(kb: KnowledgeBase, key: str, new_file: Path, *, user: str,
+                     password: str | None = None, progress: Progress | None = None) -> FileOutcome:
+    row = require_document(kb, key)
+    with kb.writing():
+        if file_sha256(new_file) == row.sha256 and row.status == Status.READY.value:
+            return FileOutcome(str(new_file), "unchanged", row.id, row.title, row.chunk_count, row.status,
+                               f"《{row.source}》内容未变，已跳过。")
+        return add_file(kb, new_file, user=user, doc_id=row.id, source=new_file.name, password=password,
+                        progress=progress)
+
+
+def remove_document(kb: KnowledgeBase, key: str, *, user: str) -> DocumentRow:
+    row = require_document(kb, key)
+    with kb.writing():
+        kb.remove_document(row.id)
+        folder = kb.settings.data_dir / "files" / row.id
+        if folder.exists():
+            shutil.rmtree(folder)
+    db.audit_log(kb.engine, user, "remove", row.source, row.title)
+    return row
+
+
+def require_document(kb: KnowledgeBase, key: str) -> DocumentRow:
+    row = kb.get_document(key)
+    if row is None:
+        raise LookupError(f"知识库里没有“{key}”：请用 `python ingest.py list` 查看文档编号或文件名。")
+    return row

@@ -1,0 +1,135 @@
+"""`python ingest.py ...`: the trainer's command line over assistant.ingest."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from assistant.config import ENV_VARS, get_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python ingest.py", description="窗口助手知识库管理：添加、替换、删除、查看文档。")
+    p.add_argument("--config", action="store_true", help="显示当前配置（环境变量与默认值）后退出")
+    p.add_argument("--user", default=None, help="记录在登记表中的操作人（默认 ASSISTANT_USER 或系统用户名）")
+    sub = p.add_subparsers(dest="command")
+    add = sub.add_parser("add", help="添加文件或文件夹（PDF/DOCX/TXT/MD/HTML/CSV/XLSX）")
+    add.add_argument("paths", nargs="+", type=Path)
+    add.add_argument("--password", help="加密 PDF 的打开密码")
+    sub.add_parser("list", help="列出知识库中的文档")
+    rm = sub.add_parser("remove", help="删除文档（文档编号、文件名或标题）")
+    rm.add_argument("doc")
+    rp = sub.add_parser("replace", help="用新文件替换文档（原子替换：失败时旧版本保持可用）")
+    rp.add_argument("doc")
+    rp.add_argument("new_file", type=Path)
+    rp.add_argument("--password", help="加密 PDF 的打开密码")
+    sub.add_parser("status", help="知识库概况：文档数、段落数、版本号、存储位置")
+    return p
+
+
+def _progress_bar(total_hint: int | None = None):
+    from tqdm import tqdm
+
+    return tqdm(total=total_hint, unit="段", desc="嵌入", leave=False, mininterval=0.5, file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    settings = get_settings()
+    if args.config:
+        names = {attr: env for env, (attr, _) in ENV_VARS.items()}
+        for key, value in settings.describe().items():
+            print(f"{key:20} = {value:50}  ({names.get(key, '-')})")
+        return 0
+    if not args.command:
+        _parser().print_help()
+        return 2
+    from assistant.ingest import add_paths, remove_document, replace_document
+    from assistant.store.kb import KnowledgeBase, StoreLocked
+
+    user = args.user or settings.user
+    kb = KnowledgeBase(settings)
+    try:
+        if args.command == "add":
+            return _add(kb, args, user, add_paths)
+        if args.command == "list":
+            return _list(kb)
+        if args.command == "remove":
+            row = remove_document(kb, args.doc, user=user)
+            print(f"已删除《{row.title}》（{row.source}，{row.chunk_count} 段）。")
+            return 0
+        if args.command == "replace":
+            bar = _progress_bar()
+            out = replace_document(kb, args.doc, args.new_file, user=user, password=args.password, progress=bar.update)
+            bar.close()
+            print(f"{_label(out.outcome)}《{out.title}》{out.chunks} 段。{out.message}")
+            return 1 if out.outcome == "failed" else 0
+        if args.command == "status":
+            return _status(kb)
+    except StoreLocked as err:
+        print(str(err), file=sys.stderr)
+        return 3
+    except LookupError as err:
+        print(err.args[0], file=sys.stderr)
+        return 4
+    return 2
+
+
+def _label(outcome: str) -> str:
+    return {"added": "已添加", "replaced": "已替换", "unchanged": "未变", "failed": "失败"}.get(outcome, outcome)
+
+
+def _add(kb, args, user, add_paths) -> int:
+    from assistant.ingest import expand_paths
+    from tqdm import tqdm
+
+    files, _ = expand_paths(args.paths)
+    files_bar = tqdm(total=len(files), unit="个文件", desc="文件", file=sys.stderr, disable=len(files) < 2)
+    chunk_bar = _progress_bar()
+
+    def on_file(path: Path) -> None:
+        files_bar.set_postfix_str(path.name[:30])
+
+    summary = add_paths(kb, args.paths, user=user, password=args.password, on_file=on_file,
+                        progress=chunk_bar.update)
+    files_bar.update(len(files))
+    chunk_bar.close()
+    files_bar.close()
+    for o in summary.outcomes:
+        if o.outcome == "failed":
+            print(f"  失败  {Path(o.path).name}: {o.message}")
+        elif o.outcome != "unchanged":
+            extra = f"（提示：{o.message}）" if o.message else ""
+            print(f"  {_label(o.outcome)}  {Path(o.path).name}: 《{o.title}》 {o.chunks} 段{extra}")
+    print(summary.line())
+    return 1 if summary.failed else 0
+
+
+def _list(kb) -> int:
+    rows = kb.documents()
+    if not rows:
+        print("知识库是空的：用 `python ingest.py add 文件或文件夹` 添加文档。")
+        return 0
+    print(f"{'编号':16}  {'状态':10} {'段数':>5}  {'更新时间':16}  {'操作人':8}  标题（文件）")
+    for r in rows:
+        when = (r.replaced_at or r.added_at).strftime("%Y-%m-%d %H:%M")
+        print(f"{r.id:16}  {r.status:10} {r.chunk_count:>5}  {when:16}  {r.added_by[:8]:8}  《{r.title}》（{r.source}）")
+        if r.error:
+            print(f"{'':18}{r.error}")
+    return 0
+
+
+def _status(kb) -> int:
+    rows = kb.documents()
+    ready = [r for r in rows if r.status == "ready"]
+    s = kb.settings
+    print(f"文档 {len(rows)} 个（可用 {len(ready)} 个，未就绪 {len(rows) - len(ready)} 个），"
+          f"段落 {sum(r.chunk_count for r in ready)} 个，知识库版本 {kb.version()}")
+    print(f"向量库: {'服务器 ' + s.chroma_host + ':' + str(s.chroma_port) if s.chroma_host else s.chroma_dir}")
+    print(f"登记表: {s.db_url}")
+    print(f"嵌入模型: {s.embedding_model}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

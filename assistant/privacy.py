@@ -1,0 +1,31 @@
+"""Mask citizens' ID numbers, phone numbers and bank-card numbers before anything is logged or stored."""
+from __future__ import annotations
+
+import re
+
+# 18-digit resident ID (last char may be X) and old 15-digit IDs
+_ID = re.compile(r"(?<![0-9A-Za-z])(?:[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx]|[1-9]\d{14})(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[- ]?(\d{7,8})(?!\d)")
+_CARD = re.compile(r"(?<![\d*])\d(?:[ -]?\d){15,18}(?![\d*])")
+
+
+def _id(m: re.Match) -> str:
+    whole = m.group(0)
+    return whole[:3] + "*" * (len(whole) - 7) + whole[-4:]
+
+
+def _card(m: re.Match) -> str:
+    digits = re.sub(r"\D", "", m.group(0))
+    return digits[:4] + " **** **** " + digits[-4:]
+
+
+def mask(text: str) -> str:
+    """Replace personal numbers with partly starred forms, keeping enough to recognise the kind."""
+    if not text:
+        return text
+    text = _ID.sub(_id, text)
+    text = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+    text = _CARD.sub(_card, text)
+    text = _LANDLINE.sub(lambda m: f"{m.group(1)}-****{m.group(2)[-2:]}", text)
+    return text

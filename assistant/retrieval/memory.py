@@ -1,0 +1,79 @@
+"""An in-memory knowledge base with the store's read API (version, iter_chunks, vector_search).
+
+Why it exists: benchmarks at 50k synthetic chunks and quick experiments need the retriever
+without paying chromadb ingestion; the shipped app always runs on ``assistant.store.kb``.
+``where`` supports the chromadb subset the retriever emits: equality, ``$in`` and ``$and``.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import numpy as np
+
+from assistant.documents.model import Chunk
+
+
+def matches(meta: dict[str, Any], where: dict[str, Any] | None) -> bool:
+    if not where:
+        return True
+    for key, cond in where.items():
+        if key == "$and":
+            if not all(matches(meta, c) for c in cond):
+                return False
+        elif key == "$or":
+            if not any(matches(meta, c) for c in cond):
+                return False
+        elif isinstance(cond, dict):
+            for op, val in cond.items():
+                v = meta.get(key)
+                ok = {"$eq": lambda: v == val, "$ne": lambda: v != val, "$in": lambda: v in val,
+                      "$nin": lambda: v not in val, "$gte": lambda: v >= val, "$lte": lambda: v <= val,
+                      "$gt": lambda: v > val, "$lt": lambda: v < val}[op]()
+                if not ok:
+                    return False
+        elif meta.get(key) != cond:
+            return False
+    return True
+
+
+def chunk_meta(c: Chunk) -> dict[str, Any]:
+    return {"doc_id": c.doc_id, "kind": c.kind, "category": c.category, "date": c.date}
+
+
+class MemoryKB:
+    def __init__(self, chunks: list[Chunk] | None = None, vectors: np.ndarray | None = None):
+        self._chunks: list[Chunk] = []
+        self._vectors = np.zeros((0, 1), dtype=np.float32)
+        self._version = 0
+        if chunks:
+            self.add_chunks(chunks, vectors)
+
+    def add_chunks(self, chunks: list[Chunk], vectors: np.ndarray) -> None:
+        vectors = np.asarray(vectors, dtype=np.float32)
+        self._vectors = vectors if not self._chunks else np.vstack([self._vectors, vectors])
+        self._chunks.extend(chunks)
+        self._version += 1
+
+    def remove_document(self, doc_id: str) -> None:
+        keep = [i for i, c in enumerate(self._chunks) if c.doc_id != doc_id]
+        self._chunks = [self._chunks[i] for i in keep]
+        self._vectors = self._vectors[keep]
+        self._version += 1
+
+    def version(self) -> int:
+        return self._version
+
+    def iter_chunks(self) -> Iterator[Chunk]:
+        return iter(list(self._chunks))
+
+    def vector_search(self, query_vec: np.ndarray, k: int, where: dict | None = None) -> list[tuple[Chunk, float]]:
+        if not self._chunks:
+            return []
+        sims = self._vectors @ np.asarray(query_vec, dtype=np.float32)
+        if where:
+            allowed = np.array([matches(chunk_meta(c), where) for c in self._chunks])
+            sims = np.where(allowed, sims, -np.inf)
+        k = min(k, len(self._chunks))
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[np.argsort(-sims[top])]
+        return [(self._chunks[i], float(sims[i])) for i in top if np.isfinite(sims[i])]

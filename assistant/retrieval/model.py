@@ -1,0 +1,50 @@
+"""What retrieval returns to replies and the page."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Hit:
+    chunk_id: str
+    doc_id: str
+    title: str
+    text: str
+    score: float
+    kind: str = "passage"        # "passage" or "faq"
+    heading_path: str = ""
+    clause: str = ""
+    page: int | None = None
+    category: str = ""
+    questions: list[str] = field(default_factory=list)
+    answer: str = ""
+    date: str = ""
+
+    @property
+    def source_label(self) -> str:
+        parts = [f"《{self.title}》"]
+        if self.clause:
+            parts.append(self.clause)
+        elif self.heading_path:
+            parts.append(self.heading_path.split(" > ")[-1])
+        if self.page:
+            parts.append(f"第{self.page}页")
+        return " ".join(parts)
+
+
+@dataclass
+class FaqMatch:
+    """A standard answer returned verbatim (标准答案) because the question matched closely enough."""
+    hit: Hit
+    matched_question: str
+    score: float
+
+
+@dataclass
+class RetrievalResult:
+    query: str
+    search_query: str                 # after follow-up rewriting
+    hits: list[Hit] = field(default_factory=list)
+    faq: FaqMatch | None = None
+    refused: bool = False             # knowledge base has nothing on this
+    confidence: float = 0.0

@@ -1,0 +1,134 @@
+"""All relational state behind one SQLAlchemy module.
+
+SQLite file in the data folder by default; any SQLAlchemy URL (e.g. ``postgresql+psycopg://...``) when several app
+instances share one chromadb server. Tables are plain SQLAlchemy Core so callers stay small.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import (Boolean, Column, DateTime, Float, Integer, MetaData, String, Table, Text, create_engine,
+                        event, select, update)
+from sqlalchemy.engine import Engine
+
+metadata = MetaData()
+
+documents = Table(
+    "documents", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("title", String(500), nullable=False),
+    Column("source", String(500), nullable=False),
+    Column("kind", String(16), nullable=False, default="policy"),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("chunk_count", Integer, nullable=False, default=0),
+    Column("error", Text, nullable=False, default=""),
+    Column("warnings", Text, nullable=False, default=""),
+    Column("category", String(100), nullable=False, default=""),
+    Column("doc_date", String(10), nullable=False, default=""),
+    Column("revision", Integer, nullable=False, default=1),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("replaced_at", DateTime(timezone=True), nullable=True),
+    Column("added_by", String(100), nullable=False, default=""),
+)
+
+kb_meta = Table(
+    "kb_meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Integer, nullable=False),
+)
+
+users = Table(
+    "users", metadata,
+    Column("username", String(64), primary_key=True),
+    Column("display_name", String(100), nullable=False, default=""),
+    Column("role", String(16), nullable=False),  # staff / trainer
+    Column("password_hash", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+)
+
+queries = Table(
+    "queries", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("user", String(64), nullable=False, default=""),
+    Column("text", Text, nullable=False),          # masked
+    Column("search_text", Text, nullable=False, default=""),
+    Column("intent", String(16), nullable=False, default=""),
+    Column("emotion", String(16), nullable=False, default=""),
+    Column("category", String(100), nullable=False, default=""),
+    Column("refused", Boolean, nullable=False, default=False),
+    Column("confidence", Float, nullable=False, default=0.0),
+    Column("faq_chunk", String(100), nullable=False, default=""),
+    Column("top_doc", String(64), nullable=False, default=""),
+    Column("risk", String(64), nullable=False, default=""),
+)
+
+feedback = Table(
+    "feedback", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("user", String(64), nullable=False, default=""),
+    Column("query_id", Integer, nullable=True),
+    Column("question", Text, nullable=False),      # masked
+    Column("useful", Boolean, nullable=False),
+    Column("reason", String(32), nullable=False, default=""),
+    Column("correction", Text, nullable=False, default=""),  # masked
+    Column("status", String(16), nullable=False, default="open"),
+)
+
+audit = Table(
+    "audit", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("user", String(64), nullable=False, default=""),
+    Column("action", String(32), nullable=False),
+    Column("target", String(500), nullable=False, default=""),
+    Column("detail", Text, nullable=False, default=""),   # masked
+)
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@lru_cache(maxsize=8)
+def get_engine(url: str) -> Engine:
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _wal(dbapi_conn, _record):  # readers keep working while a writer commits
+            dbapi_conn.execute("PRAGMA journal_mode=WAL")
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    metadata.create_all(engine)
+    return engine
+
+
+def kb_version(engine: Engine) -> int:
+    with engine.connect() as conn:
+        value = conn.execute(select(kb_meta.c.value).where(kb_meta.c.key == "version")).scalar()
+    return int(value or 0)
+
+
+def bump_version(conn) -> int:
+    """Bump the knowledge-base stamp inside the caller's transaction; every derived index keys on it."""
+    current = conn.execute(select(kb_meta.c.value).where(kb_meta.c.key == "version")).scalar()
+    if current is None:
+        conn.execute(kb_meta.insert().values(key="version", value=1))
+        return 1
+    conn.execute(update(kb_meta).where(kb_meta.c.key == "version").values(value=current + 1))
+    return current + 1
+
+
+def audit_log(engine: Engine, user: str, action: str, target: str, detail: str = "") -> None:
+    from assistant.privacy import mask
+
+    with engine.begin() as conn:
+        conn.execute(audit.insert().values(at=now(), user=user or "", action=action, target=mask(target),
+                                           detail=mask(detail)))
