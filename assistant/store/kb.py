@@ -252,13 +252,13 @@ class KnowledgeBase:
         self._require_lock()
         old = self.get_document(doc_id)
         revision = (old.revision + 1) if old else 1
-        texts = [c.index_text for c in chunks]
-        for start in range(0, len(chunks), MAX_BATCH):
-            batch = chunks[start:start + MAX_BATCH]
-            vectors = self._embed(texts[start:start + MAX_BATCH], progress)
+        step = min(MAX_BATCH, max(8, self.settings.embedding_batch) * 4)
+        for start in range(0, len(chunks), step):  # embed and write batch by batch: bounded memory
+            batch = chunks[start:start + step]
             self.collection.upsert(
                 ids=[record_id(doc_id, revision, c.ordinal) for c in batch],
-                embeddings=vectors, documents=[c.text for c in batch],
+                embeddings=self._embed([c.index_text for c in batch], progress),
+                documents=[c.text for c in batch],
                 metadatas=[chunk_metadata(c, revision) for c in batch],
             )
         values = dict(title=title, source=source, kind=kind, sha256=sha256, status=Status.READY.value,

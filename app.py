@@ -1,0 +1,20 @@
+"""窗口助手 Streamlit entry: sign-in, then the pages this account may see. Pages live in assistant/ui/views/."""
+import streamlit as st
+
+from assistant.ui import auth
+
+st.set_page_config(page_title="窗口助手", page_icon="📋", layout="wide")
+
+account = auth.gate()
+auth.sidebar(account)
+pages = {"窗口": [st.Page("assistant/ui/views/workbench.py", title="工作台", icon="💬", default=True)]}
+if account.is_trainer:
+    pages["知识库管理"] = [
+        st.Page("assistant/ui/views/documents.py", title="文档管理", icon="📚"),
+        st.Page("assistant/ui/views/faq.py", title="FAQ 编辑", icon="📝"),
+        st.Page("assistant/ui/views/gaps.py", title="知识缺口", icon="🕳️"),
+        st.Page("assistant/ui/views/hot.py", title="热点问题", icon="📈"),
+        st.Page("assistant/ui/views/audit.py", title="审计日志", icon="🗂️"),
+        st.Page("assistant/ui/views/accounts.py", title="账号", icon="👥"),
+    ]
+st.navigation(pages).run()

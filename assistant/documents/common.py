@@ -1,0 +1,120 @@
+"""Helpers every loader shares: the user-facing error, the title and the document date."""
+from __future__ import annotations
+
+import re
+
+from assistant.documents.model import IngestError, Status
+
+
+def cannot_read(name: str, status: Status, reason: str) -> IngestError:
+    """`无法读取《name》：reason` — reason says what happened and what to do, ending with 。"""
+    reason = reason if reason.endswith(("。", "！")) else reason + "。"
+    return IngestError(status, f"无法读取《{name}》：{reason}")
+
+
+_PLACEHOLDER_TITLES = {"标题", "无标题", "文档", "标准名称", "文件名称", "文件标题", "题目", "untitled",
+                       "document", "title", "microsoft word", "wps", "pdf", "word"}
+_DOC_NUMBER = re.compile(r"[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*\d*\s*号?")
+_DATE_ONLY = re.compile(r"^[\d\s年月日./:\-]+$")
+
+
+def _han_count(s: str) -> int:
+    return sum(1 for ch in s if "\u4e00" <= ch <= "\u9fff")
+
+
+def sensible_title(title: str | None) -> str:
+    """A metadata title worth showing, or "" for template leftovers (标准名称, （填写标准名称）,
+    Microsoft Word - x.doc, 发文字号 such as 甘审办发〔2011〕号)."""
+    t = (title or "").strip().strip("\x00")
+    t = re.sub(r"^Microsoft (?:Word|PowerPoint) - ", "", t, flags=re.IGNORECASE)
+    t = re.sub(r"\.(?:docx?|pdf|wps|txt)$", "", t, flags=re.IGNORECASE).strip()
+    bare = re.sub(r"[\s（）()【】\[\]<>《》]", "", t).lower()
+    if (not bare or bare in _PLACEHOLDER_TITLES or "填写" in t or "请输入" in t or len(t) > 80
+            or _DOC_NUMBER.search(t) or _DATE_ONLY.match(t)):
+        return ""
+    if _han_count(t) < 2 and len(re.findall(r"[A-Za-z]{2,}", t)) < 2:
+        return ""
+    return t
+
+
+_OFFICIAL_KIND = re.compile(r"(?:通知|意见|办法|规定|细则|决定|批复|报告|公告|通告|方案|规划|指南|条例|须知|说明|规范"
+                            r"|标准|制度|守则|答复|函|纪要|指引|清单)$")
+
+
+def first_meaningful_line(text: str, look: int = 15) -> str:
+    """The line a reader would call the title.
+
+    An official-document title (…的通知 / 年度报告) near the top wins; otherwise the first line
+    with some Chinese that is not a document number, a date, a code or a sentence.
+    """
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()][:look]
+    candidates = [ln for ln in lines if 4 <= len(ln) <= 50 and _han_count(ln) >= 4
+                  and not _DOC_NUMBER.search(ln) and not _DATE_ONLY.match(ln)
+                  and not ln.endswith(("：", ":", "，", ",", "；"))
+                  and not re.match(r"^(?:关键词|关键字|摘要|abstract|keywords)", ln, re.IGNORECASE)]
+    for ln in candidates:
+        if _OFFICIAL_KIND.search(ln):
+            return ln
+    for ln in candidates:
+        if "。" not in ln[:-1]:
+            return ln.rstrip("。")
+    return ""
+
+
+def choose_title(*options: str | None, fallback: str) -> str:
+    for opt in options:
+        if opt and opt.strip():
+            return opt.strip()
+    return fallback
+
+
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}
+
+
+def _cn_number(s: str) -> int | None:
+    """二〇二〇 → 2020, 十二 → 12, 二十五 → 25."""
+    s = s.strip()
+    if s.isdigit():
+        return int(s)
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        t = _CN_DIGITS.get(tens, None) if tens else 1
+        o = _CN_DIGITS.get(ones, None) if ones else 0
+        return None if t is None or o is None else t * 10 + o
+    digits = [_CN_DIGITS.get(ch) for ch in s]
+    if not digits or None in digits:
+        return None
+    return int("".join(str(d) for d in digits))
+
+
+_NUM = r"(?:\d{1,4}|[〇○零O一二三四五六七八九十]{1,4})"
+_DATE = rf"({_NUM})\s*[年\-/.]\s*({_NUM})\s*[月\-/.]\s*({_NUM})\s*日?"
+_LABELLED = re.compile(rf"(?:成文日期|发布日期|发文日期|印发日期|发布时间|公布日期|日期)\s*[:：]?\s*{_DATE}")
+_STANDALONE = re.compile(rf"^(?:[^\d\s〇○零一二三四五六七八九十]{{0,20}}\s*)?{_DATE}(?:\s*\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?\s*(?:印发|发布|公布)?$")
+
+
+def _iso(groups: tuple[str, str, str]) -> str:
+    y, m, d = (_cn_number(g) for g in groups)
+    if y is None or m is None or d is None or not (1949 <= y <= 2100 and 1 <= m <= 12 and 1 <= d <= 31):
+        return ""
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def extract_date(text: str) -> str:
+    """The date a document states for itself (成文/发布), as ISO; "" when it states none.
+
+    A labelled date wins; otherwise the first line that is only a date (the 成文日期 under a
+    signature, a page's publication stamp). Dates inside sentences (自2020年3月5日起施行) are not
+    the document's own date and are ignored.
+    """
+    for m in _LABELLED.finditer(text):
+        if iso := _iso(m.groups()):
+            return iso
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    for i, line in enumerate(lines):
+        m = _STANDALONE.match(line)
+        # 2020/03/05 alone on a line is a table cell unless it is a page's stamp at the top or end
+        if m and ("年" in line or i < 5 or i >= len(lines) - 5) and (iso := _iso(m.groups())):
+            return iso
+    return ""

@@ -1,0 +1,46 @@
+"""Run by scripts/run.sh before the app starts: load the shipped knowledge/ into an empty knowledge base."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from assistant.config import Settings, get_settings
+
+
+def shipped_sources(settings: Settings) -> list[Path]:
+    """The FAQ table (CSV; the XLSX is the same table for Excel users) and the staff guide."""
+    root = settings.knowledge_dir
+    return sorted((root / "faq").glob("*.csv")) + sorted((root / "guide").glob("*.md"))
+
+
+def load_shipped(settings: Settings, quiet: bool = False) -> int:
+    from assistant.ingest import add_paths
+    from assistant.store.kb import KnowledgeBase, StoreLocked
+
+    kb = KnowledgeBase(settings)
+    if kb.documents():
+        return 0
+    sources = shipped_sources(settings)
+    if not sources:
+        print(f"提示：{settings.knowledge_dir} 下没有示例知识，知识库为空；可在“知识库管理”页上传文档。")
+        return 0
+    if not quiet:
+        print(f"首次启动：正在把示例知识库（{settings.knowledge_dir}）载入，约需一分钟……", flush=True)
+    try:
+        summary = add_paths(kb, sources, user="系统（首次启动）")
+    except StoreLocked as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    if not quiet:
+        print(summary.line())
+    for o in summary.failed:
+        print(f"  失败 {Path(o.path).name}: {o.message}", file=sys.stderr)
+    return 1 if summary.failed else 0
+
+
+def main() -> int:
+    return load_shipped(get_settings())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,106 @@
+"""Optional LLM drafting through an OpenAI-compatible endpoint (Ollama, vLLM, Xinference).
+
+The model only rewords: it sees the numbered passages and must answer in JSON with the four parts. Its draft then
+goes through the same validator as the template (four parts, every policy statement found in a cited passage, no
+服务忌语). A slow, broken or inventive model never reaches staff: on timeout, error or a failed check the template
+composer answers and ``Suggestion.backend`` says "template".
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any
+
+from assistant.config import Settings
+from assistant.replies import composer, validator
+from assistant.replies.checklist import extract_checklist
+from assistant.replies.model import Citation, Suggestion, Triage
+from assistant.retrieval.model import RetrievalResult
+
+log = logging.getLogger(__name__)
+
+SYSTEM = (
+    "你是政务服务窗口的答复助手。只能依据下面编号的政策原文和标准答案回答，不得编造任何规定、期限、费用或材料。"
+    "按非暴力沟通写一段工作人员可以直接说的话，分四部分：观察（复述群众说的事实，不评判）、感受（说出对方的感受，不指责）、"
+    "需要（对方背后的需要）、请求（依据原文的具体下一步；涉及政策的句子尽量照抄原文）。"
+    "只输出一个 JSON 对象，键为 观察、感受、需要、请求、引用（引用为所依据原文的编号列表），不要输出其他文字。"
+)
+
+
+class LLMDraftError(RuntimeError):
+    """The model's answer could not be used (bad JSON, missing parts, unsupported claims)."""
+
+
+def make_chat_model(settings: Settings) -> Any:
+    """ChatOpenAI with a short timeout and no retries: a hung server must not hold up the window."""
+    from langchain_openai import ChatOpenAI
+
+    return ChatOpenAI(base_url=settings.llm_base_url, api_key=settings.llm_api_key, model=settings.llm_model,
+                      timeout=settings.llm_timeout_s, max_retries=0, temperature=0.2)
+
+
+def _prompt(text: str, triage: Triage, citations: list[Citation]) -> list[tuple[str, str]]:
+    passages = "\n".join(f"[{i + 1}] {c.label}\n{c.text}" for i, c in enumerate(citations))
+    user = (f"群众原话：{text}\n情绪：{triage.emotion.label_zh or triage.emotion.label}；诉求类型：{triage.intent}\n"
+            f"可依据的原文：\n{passages}")
+    return [("system", SYSTEM), ("human", user)]
+
+
+def parse_draft(content: str) -> dict[str, Any]:
+    """The JSON object in the model's reply (tolerates ```json fences and text around it)."""
+    m = re.search(r"\{.*\}", content or "", re.S)
+    if not m:
+        raise LLMDraftError("模型没有返回 JSON。")
+    try:
+        data = json.loads(m.group(0))
+    except json.JSONDecodeError as exc:
+        raise LLMDraftError(f"模型返回的 JSON 无法解析：{exc}") from exc
+    for key in ("观察", "感受", "需要", "请求"):
+        if not str(data.get(key, "")).strip():
+            raise LLMDraftError(f"模型的草稿缺少“{key}”。")
+    return data
+
+
+class LLMComposer:
+    def __init__(self, settings: Settings, chat_model: Any = None):
+        self.settings = settings
+        self._model = chat_model
+        self.last_error = ""
+
+    @property
+    def model(self) -> Any:
+        if self._model is None:
+            self._model = make_chat_model(self.settings)
+        return self._model
+
+    def draft(self, text: str, triage: Triage, result: RetrievalResult) -> Suggestion:
+        """An LLM-worded suggestion that passed the validator; raises LLMDraftError (or the client's error)."""
+        base = composer.compose(text, triage, result)   # citations, checklist, standard answer, protocol
+        if base.protocol is not None or not base.supported:
+            raise LLMDraftError("风险情况或没有可依据的原文：不交给模型起草。")
+        reply = self.model.invoke(_prompt(text, triage, base.citations))
+        data = parse_draft(getattr(reply, "content", reply))
+        refs = [int(r) - 1 for r in data.get("引用", []) if str(r).strip().isdigit()]
+        chosen = [base.citations[i] for i in refs if 0 <= i < len(base.citations)] or base.citations
+        s = Suggestion(triage=triage, observation=str(data["观察"]).strip(), feeling=str(data["感受"]).strip(),
+                       need=str(data["需要"]).strip(), request=str(data["请求"]).strip(), citations=chosen,
+                       standard_answer=base.standard_answer, backend="llm")
+        s.checklist = extract_checklist(text, [c.text for c in chosen], triage.intent)
+        s.variants = composer.build_variants(s)
+        problems = validator.validate(s)
+        if problems:
+            raise LLMDraftError("；".join(problems))
+        return s
+
+
+def compose_with_fallback(text: str, triage: Triage, result: RetrievalResult, llm: LLMComposer | None,
+                          channel: str = "窗口") -> Suggestion:
+    """LLM draft when configured and valid, else the template composer (``backend`` tells which answered)."""
+    if llm is not None and not triage.is_risk:
+        try:
+            return llm.draft(text, triage, result)
+        except Exception as exc:  # noqa: BLE001 - any model failure must fall back, never reach staff
+            llm.last_error = f"{type(exc).__name__}: {exc}"[:300]
+            log.info("LLM draft not used, template answers: %s", type(exc).__name__)
+    return composer.compose(text, triage, result, channel)

@@ -1,0 +1,106 @@
+"""Risk red flags and the protocol card that replaces the canned reply when one fires.
+
+A missed red flag costs far more than a false alarm, but false alarms on business words (刀具经营许可,
+死亡证明, 问信访在哪) teach staff to ignore the card. So harmless senses are blanked out first, then patterns
+look for what plain keywords miss: veiled threats, sit-ins, announced group visits, self-harm preparations.
+The patterns live in knowledge/lexicons/risk_words.csv.
+"""
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from assistant.replies.lexicons import LEXICON_DIR, risk_patterns
+from assistant.replies.model import ProtocolCard, RiskFlag
+
+KIND_ZH = {
+    "self_harm": "自伤/轻生风险",
+    "violence": "暴力或威胁",
+    "extreme": "过激行为",
+    "vulnerable": "弱势人员需要紧急照护",
+    "mass_incident": "群体性事件苗头",
+}
+# most urgent first: the card's title and order of steps follow it
+PRIORITY = ("vulnerable", "self_harm", "violence", "mass_incident", "extreme")
+
+_MASK = "□"
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "")
+    return "".join(text.split()).replace(",", "，").replace("?", "？").replace("!", "！")
+
+
+def _mask_harmless(text: str, folder: Path) -> str:
+    for p in risk_patterns(folder):
+        if p.type == "except":
+            text = p.pattern.sub(lambda m: _MASK * len(m.group(0)), text)
+    return text
+
+
+def detect_risks(text: str, folder: Path = LEXICON_DIR) -> list[RiskFlag]:
+    """One flag per risk kind found, most urgent first, with the words that triggered it."""
+    masked = _mask_harmless(normalise(text), folder)
+    found: dict[str, list[str]] = {}
+    for p in risk_patterns(folder):
+        if p.type == "except":
+            continue
+        m = p.pattern.search(masked)
+        if m:
+            found.setdefault(p.kind, []).append(m.group(0))
+    return [RiskFlag(kind=k, kind_zh=KIND_ZH[k], evidence="、".join(dict.fromkeys(found[k])))
+            for k in PRIORITY if k in found]
+
+
+_CARDS: dict[str, dict[str, list[str]]] = {
+    "self_harm": {
+        "say": ["先停下手上的业务，语气放慢：“您刚才说的话我很在意，您现在安全吗？我们先不谈材料，我陪您坐一会儿。”",
+                "认真听，不争辩、不说教，不说“别想不开”“至于吗”；可以问“您愿意和我说说发生了什么吗？”",
+                "不要让对方独自离开；请同事陪同到安静的房间，移开身边的危险物品。"],
+        "call": ["值班长（立即到场）", "心理援助热线 12356（陪同对方拨打）", "120（已有伤害或服药时）", "110（正在实施或无法劝阻时）"],
+        "record": ["原话和时间", "对方提到的方式或准备（药物、地点、遗书等）", "联系过的家属或紧急联系人", "交接给了谁、几点"],
+    },
+    "violence": {
+        "say": ["保持距离和平稳语气：“我听到您很生气，我们一起把事情说清楚，您先坐下来好吗？”",
+                "不还口、不对峙，不承诺做不到的事；对方被别人伤害时，先确认对方现在是否安全。",
+                "与对方隔着柜台或桌子，留出自己的退路，不单独跟随对方离开。"],
+        "call": ["安保（立即到窗口）", "值班长", "110（有凶器、已动手或威胁具体的人）", "120（有人受伤时）"],
+        "record": ["威胁或伤害的原话、时间", "对方的体貌特征和携带物品", "在场人员和监控位置", "受害人的联系方式（家暴时同时告知可求助妇联）"],
+    },
+    "extreme": {
+        "say": ["承认对方的诉求：“您的事拖了这么久，换谁都着急，我现在就请负责的同事过来当面跟您说。”",
+                "说明合法反映渠道（信访窗口、12345、网上信访），不威胁、不嘲讽，也不私下承诺结果。",
+                "不在大厅里争执，请对方到接待室慢慢谈。"],
+        "call": ["值班长（立即到场）", "安保（维持秩序，不与对方肢体接触）", "信访接待负责人", "110（堵门、堵路或影响他人安全时）"],
+        "record": ["诉求和已办经过（受理号、时间）", "对方说出的行动计划（时间、地点、人数、媒体）", "已告知的渠道", "交接人"],
+    },
+    "vulnerable": {
+        "say": ["先救人后办事：“您别着急，先坐下/躺平，我马上叫人来帮您。”",
+                "不要随意挪动倒地的人；询问是否有药、有无家属，保持对方呼吸通畅。",
+                "涉及无人照看的儿童或老人：“谢谢您告诉我们，我们马上联系社区和相关部门。”"],
+        "call": ["120（晕倒、抽搐、呼吸困难、剧痛）", "值班长", "社区/民政（儿童或老人无人照看）", "110（走失、被锁在家、受到虐待）"],
+        "record": ["发现时间和当时状况", "当事人身份、住址和家属联系方式", "已采取的措施和到场人员", "交接给了谁"],
+    },
+    "mass_incident": {
+        "say": ["表示重视：“您说的人数和时间我记下了，我现在就报告领导，请先派两三位代表来谈，效率更高。”",
+                "不激化、不指责组织者，不当场答复结论；说明会尽快给一个明确的答复时间。"],
+        "call": ["值班长（立即报告）", "单位领导和信访负责人", "安保", "110（人员已经聚集或有冲击行为时）"],
+        "record": ["计划的时间、地点、人数和组织方式（群、车辆）", "共同诉求和涉及的单位", "联系人和代表姓名", "报告给了谁、几点"],
+    },
+}
+
+
+def protocol_for(risks: list[RiskFlag]) -> ProtocolCard:
+    """Merges the steps for every flagged kind, most urgent first, without repeating a line."""
+    kinds = [k for k in PRIORITY if any(r.kind == k for r in risks)]
+    if not kinds:
+        return ProtocolCard(title="未发现风险信号", say_now=[], call=[], record=[])
+    say, call, record = [], [], []
+    for k in kinds:
+        card = _CARDS[k]
+        say += [s for s in card["say"] if s not in say]
+        call += [c for c in card["call"] if c not in call]
+        record += [r for r in card["record"] if r not in record]
+    title = "风险提示：" + "、".join(KIND_ZH[k] for k in kinds) + "——请暂停常规答复，按以下步骤处理"
+    return ProtocolCard(title=title, say_now=say, call=call, record=record)
+

@@ -1,0 +1,220 @@
+"""The shipped retriever: two channels (FAQ questions, policy passages), fusion, FAQ direct answers, refusal.
+
+Why two channels: matching a citizen's words to a standard question wants the vector side (measured on
+real paraphrases), finding a clause in a long policy wants the lexical side; each channel has its own
+fusion weights (``fusion.FAQ_WEIGHTS``, ``fusion.PASSAGE_WEIGHTS``). Refusal and FAQ direct answers use
+absolute similarities (cosine, share of the query's bigrams found), not the fused rank scores, so
+their thresholds mean the same on any knowledge base.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from assistant.config import Settings
+from assistant.documents.model import Chunk
+from assistant.retrieval.fusion import FAQ_WEIGHTS, PASSAGE_WEIGHTS, ChannelWeights, fuse
+from assistant.retrieval.index import IndexState
+from assistant.retrieval.memory import chunk_meta, matches
+from assistant.retrieval.model import FaqMatch, Hit, RetrievalResult
+from assistant.retrieval.rerank import Reranker
+from assistant.retrieval.rewrite import rewrite
+from assistant.retrieval.text import query_tokens, tokens
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Calibrated by ``python -m assistant.bench faq`` (FAQ) and ``... retrieval`` (refusal); see README."""
+    faq_match: float = 0.90      # cosine of the query to a stored question: answer verbatim above this
+    faq_related: float = 0.80    # below faq_match but above this: list the FAQ entry among the hits
+    refuse_below: float = 0.45   # confidence (see ``_confidence``) under which the KB "has nothing"
+
+
+CANDIDATES = 50  # per side, before fusion (the recipe rescored the top 50)
+
+
+def _coverage(qtoks: list[str], text: str) -> float:
+    """Share of the query's distinct bigrams that occur in ``text``: 1.0 = every bigram found."""
+    q = set(qtoks)
+    if not q:
+        return 0.0
+    return len(q & set(tokens(text))) / len(q)
+
+
+class Retriever:
+    def __init__(self, kb: Any, settings: Settings, embedder: Any = None, *,
+                 thresholds: Thresholds = Thresholds(), passage_weights: ChannelWeights = PASSAGE_WEIGHTS,
+                 faq_weights: ChannelWeights = FAQ_WEIGHTS, reranker: Reranker | None = None,
+                 on_refusal: Callable[[str], None] | None = None, persist: bool = True):
+        self.kb = kb
+        self.settings = settings
+        self._embedder = embedder
+        self.thresholds = thresholds
+        self.passage_weights = passage_weights
+        self.faq_weights = faq_weights
+        self.reranker = reranker
+        self.on_refusal = on_refusal
+        self.persist = persist
+        self._state: IndexState | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from assistant.store.embedding import get_embedder
+
+            self._embedder = get_embedder(self.settings)
+        return self._embedder
+
+    # ---- keeping in step with the store ------------------------------------------------------
+    @property
+    def folder(self):
+        return self.settings.data_dir / "lexical" / self.settings.collection
+
+    def state(self) -> IndexState:
+        """The index for the store's current version: loaded from disk, or rebuilt when the stamp moved."""
+        version = int(self.kb.version())
+        if self._state is not None and self._state.version == version:
+            return self._state
+        with self._lock:
+            if self._state is not None and self._state.version == version:
+                return self._state
+            model = self.embedder.name
+            if self._state is None and self.persist:
+                loaded = IndexState.load(self.folder)
+                if loaded is not None and loaded.version == version and loaded.model == model:
+                    self._state = loaded
+                    return loaded
+                self._state = loaded if loaded is not None and loaded.model == model else None
+            fresh = IndexState(list(self.kb.iter_chunks()), version, model).build(self.embedder.embed, self._state)
+            if self.persist:
+                self.folder.parent.mkdir(parents=True, exist_ok=True)
+                fresh.save(self.folder)
+            self._state = fresh
+            return fresh
+
+    # ---- search --------------------------------------------------------------------------------
+    def search(self, query: str, *, history: list[str] | None = None, k: int = 5,
+               filters: dict | None = None) -> RetrievalResult:
+        search_query = rewrite(query, list(history or []))
+        result = RetrievalResult(query=query, search_query=search_query)
+        if not search_query.strip():
+            result.refused = True
+            return result
+        st = self.state()
+        qtoks = query_tokens(search_query)
+        qvec = self.embedder.embed([search_query])[0]
+        allowed = self._allowed(st, filters)
+        faq_ranked = self._faq_channel(st, qtoks, qvec, allowed)
+        passages = self._passage_channel(st, qtoks, qvec, allowed, filters, max(k, 10))
+        if self.reranker is not None and passages:
+            passages = self.reranker.rerank(search_query, passages)
+        hits = [h for h, _ in passages[:k]]
+
+        if faq_ranked:
+            hit, question, cos = faq_ranked[0]
+            if cos >= self.thresholds.faq_match:
+                result.faq = FaqMatch(hit=hit, matched_question=question, score=cos)
+            related = [h for h, _, c in faq_ranked[:2] if c >= self.thresholds.faq_related
+                       and (result.faq is None or h.chunk_id != result.faq.hit.chunk_id)]
+            hits = (related + hits)[:k]
+        result.hits = hits
+        result.confidence = self._confidence(qtoks, passages, faq_ranked)
+        result.refused = result.faq is None and result.confidence < self.thresholds.refuse_below
+        if result.refused and self.on_refusal is not None:
+            self.on_refusal(query)
+        return result
+
+    def _confidence(self, qtoks: list[str], passages: list[tuple[Hit, float]],
+                    faq_ranked: list[tuple[Hit, str, float]]) -> float:
+        """Best of: FAQ question cosine; for the top passages, the mean of their cosine and bigram coverage."""
+        best = max((c for _, _, c in faq_ranked[:1]), default=0.0)
+        for hit, cos in passages[:3]:
+            best = max(best, 0.5 * cos + 0.5 * _coverage(qtoks, f"{hit.title}\n{hit.text}"))
+        return float(best)
+
+    def _allowed(self, st: IndexState, filters: dict | None) -> np.ndarray | None:
+        if not filters:
+            return None
+        where = _where(filters)
+        lo, hi = filters.get("date_from"), filters.get("date_to")
+        return np.array([matches(chunk_meta(c), where) and (not lo or (c.date and c.date >= lo))
+                         and (not hi or (c.date and c.date <= hi)) for c in st.chunks])
+
+    def _faq_channel(self, st: IndexState, qtoks, qvec, allowed) -> list[tuple[Hit, str, float]]:
+        """FAQ chunks ranked by fused score over their questions; each with its best question and cosine."""
+        if not st.faq_rows or st.faq_vectors is None:
+            return []
+        lex = st.faq_bm25.scores(qtoks)
+        cos = st.faq_vectors @ qvec
+        rows = np.arange(len(st.faq_rows))
+        if allowed is not None:
+            rows = rows[allowed[[ci for ci, _ in st.faq_rows]]]
+            if not len(rows):
+                return []
+        top_lex = rows[np.argsort(-lex[rows])[:CANDIDATES]]
+        top_vec = rows[np.argsort(-cos[rows])[:CANDIDATES]]
+        fused = fuse({int(r): float(lex[r]) for r in top_lex if lex[r] > 0},
+                     {int(r): float(cos[r]) for r in top_vec}, self.faq_weights)
+        out, seen = [], set()
+        for r, score in fused:
+            ci, question = st.faq_rows[r]
+            if ci in seen:
+                continue
+            seen.add(ci)
+            out.append((_hit(st.chunks[ci], score), question, float(cos[r])))
+        return out
+
+    def _passage_channel(self, st: IndexState, qtoks, qvec, allowed, filters, k: int) -> list[tuple[Hit, float]]:
+        if not st.passages:
+            return []
+        lex = st.passage_bm25.scores(qtoks)
+        doc = st.doc_bm25.scores(qtoks)
+        if allowed is not None:
+            lex = np.where(allowed[st.passages], lex, 0.0)
+        top = np.argsort(-lex)[:CANDIDATES]
+        top = top[lex[top] > 0]
+        lexical = {st.chunks[st.passages[i]].id: float(lex[i]) for i in top}
+        document = {st.chunks[st.passages[i]].id: float(doc[st.passage_doc[i]]) for i in top}
+        vector: dict[str, float] = {}
+        if self.passage_weights.lexical < 1.0:
+            where = _where(filters or {})
+            for chunk, sim in self.kb.vector_search(qvec, CANDIDATES + 10, where=where or None):
+                i = st.by_id.get(chunk.id)
+                if i is None or chunk.kind == "faq" or (allowed is not None and not allowed[i]):
+                    continue
+                vector[chunk.id] = sim
+                if chunk.id not in document:
+                    j = st.doc_pos.get(chunk.doc_id)
+                    document[chunk.id] = float(doc[j]) if j is not None else 0.0
+        ranked = fuse(lexical, vector, self.passage_weights, document)
+        # a lexical-only candidate was not among the top vector matches: its cosine is at most the lowest seen
+        floor = min(vector.values(), default=0.0)
+        return [(_hit(st.chunks[st.by_id[cid]], score), vector.get(cid, floor)) for cid, score in ranked[:k]]
+
+    def as_langchain(self, k: int = 5, filters: dict | None = None):
+        from assistant.retrieval.langchain import KnowledgeRetriever
+
+        return KnowledgeRetriever(retriever=self, k=k, filters=filters)
+
+
+def _where(filters: dict) -> dict:
+    """chromadb ``where`` for the metadata filters (dates are compared in Python: strings)."""
+    clauses = []
+    for key in ("doc_id", "kind", "category"):
+        val = filters.get(key)
+        if val in (None, "", []):
+            continue
+        clauses.append({key: {"$in": list(val)}} if isinstance(val, (list, tuple, set)) else {key: val})
+    if not clauses:
+        return {}
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _hit(c: Chunk, score: float) -> Hit:
+    return Hit(chunk_id=c.id, doc_id=c.doc_id, title=c.title, text=c.text, score=float(score), kind=c.kind,
+               heading_path=c.heading_path, clause=c.clause, page=c.page, category=c.category,
+               questions=list(c.questions), answer=c.answer, date=c.date)

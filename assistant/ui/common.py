@@ -1,0 +1,42 @@
+"""Small display helpers shared by the pages (labels, times, the 示例 notice); no business logic."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from assistant.config import Settings
+from assistant.store.kb import KnowledgeBase
+
+STATUS_ZH = {"ready": "可用", "encrypted": "已加密", "scanned": "扫描件无文字", "garbled": "乱码",
+             "empty": "无内容", "unsupported": "格式不支持", "broken": "文件损坏", "failed": "失败"}
+KIND_ZH = {"policy": "政策文件", "faq": "FAQ 表"}
+LOCAL = ZoneInfo("Asia/Shanghai")
+
+
+def local_time(at: datetime | None) -> str:
+    if at is None:
+        return ""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    return at.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
+
+
+def shipped_names(cfg: Settings) -> set[str]:
+    from assistant.firstrun import shipped_sources
+
+    return {p.name for p in shipped_sources(cfg)}
+
+
+def is_sample(source: str, cfg: Settings) -> bool:
+    return source in shipped_names(cfg)
+
+
+def sample_notice(kb: KnowledgeBase) -> None:
+    """Say plainly when answers come from the project's demonstration content, not the office's own documents."""
+    names = shipped_names(kb.settings)
+    shown = [d.title for d in kb.documents() if d.source in names]
+    if shown:
+        st.info("**示例**：当前知识库含项目自带的示例知识（" + "、".join(f"《{t}》" for t in shown) +
+                "），仅供演示和试用；正式使用前，请培训管理员上传本单位的政策文件和标准答案，并删除示例。")

@@ -1,0 +1,67 @@
+"""工作台: staff type what the citizen said and get passages, a reply they can say, and a tone check of their draft."""
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from assistant.feedback.records import record_query
+from assistant.replies.tone import check_tone
+from assistant.ui import answer, auth, resources
+from assistant.ui.common import sample_notice
+
+account = auth.current_account()
+if account is None:  # navigation only lists this page after sign-in; guard direct runs anyway
+    st.stop()
+turns: list[dict] = st.session_state.setdefault("turns", [])
+
+main, side = st.columns([3, 2], gap="large")
+
+with side:
+    if st.button("🧑 新群众（清空对话）", key="new_citizen", width="stretch"):
+        turns.clear()
+        st.rerun()
+    channel = st.radio("服务渠道", answer.VARIANTS, horizontal=True, key="channel",
+                       format_func=lambda v: answer.VARIANT_LABEL[v])
+    st.markdown("##### 我的答复草稿：语气检查")
+    draft = st.text_area("把准备说的话粘贴在这里", key="draft", height=120,
+                         placeholder="例如：这个不归我们管，你去别的窗口问吧。")
+    if st.button("检查语气", key="tone_check"):
+        flags = check_tone(draft or "")
+        if not (draft or "").strip():
+            st.info("请先输入草稿。")
+        elif not flags:
+            st.success("没有发现推诿、指责、冷漠、越权承诺或官腔的问题。")
+        for flag in flags:
+            with st.container(border=True):
+                st.markdown(f"**{flag.category}**：“{flag.span}”")
+                st.caption(flag.reason)
+                st.markdown(f"建议改为：{flag.rewrite}")
+
+with main:
+    st.title("工作台")
+    kb = resources.knowledge_base()
+    reply = resources.reply_engine()  # loads the model once per process, before the first question
+    sample_notice(kb)
+    if not turns:
+        st.caption("在下方输入群众说的话或问的问题（可以原话照录），回车后给出政策依据和建议回复；"
+                   "追问会结合前面的对话。接待下一位时点右侧“新群众”。")
+    for i, turn in enumerate(turns):
+        with st.chat_message("user", avatar="🧑"):
+            st.markdown(turn["question"])
+        with st.chat_message("assistant", avatar="📋"):
+            answer.render(turn, i)
+
+question = st.chat_input("群众说了什么？", key="ask")
+if question and question.strip():
+    history = [t["question"] for t in turns]
+    with main:
+        with st.spinner("正在检索政策并拟写回复……"):
+            started = time.perf_counter()
+            result, suggestion = reply.suggest(question.strip(), history=history,
+                                                                  channel=channel)
+            elapsed = time.perf_counter() - started
+    query_id = record_query(resources.engine(), account.username, question.strip(), result, suggestion)
+    turns.append({"question": question.strip(), "result": result, "suggestion": suggestion,
+                  "query_id": query_id, "elapsed": elapsed, "feedback": None})
+    st.rerun()

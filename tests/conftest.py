@@ -1,0 +1,39 @@
+"""Shared fixtures: a knowledge base in a temp folder with the real embedding model and real chromadb."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SHARED_DATA = SHARED / "data"
+
+
+def need_shared(*parts: str) -> Path:
+    """Path under ../shared, or skip: a user's own clone has no ../shared."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"../shared/{'/'.join(parts)} not present: this test needs the shared data folder beside the repo")
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from assistant.config import Settings
+
+    return Settings(data_dir=tmp_path / "data", knowledge_dir=REPO / "knowledge")
+
+
+@pytest.fixture
+def kb(settings):
+    from assistant.store.kb import KnowledgeBase
+
+    base = KnowledgeBase(settings)
+    yield base
+    base.reopen()

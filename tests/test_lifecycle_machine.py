@@ -1,0 +1,99 @@
+"""Random add / replace / remove sequences; after every step the registry and the store must agree."""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings as hsettings, strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from assistant.config import Settings
+from assistant.ingest import add_paths, remove_document, replace_document
+from assistant.store.kb import KnowledgeBase
+
+from conftest import REPO
+
+NAMES = ["居住证.txt", "社保.txt", "公积金.txt"]
+TOPICS = ["居住证签注", "养老保险转移", "公积金提取", "不动产登记", "出生登记"]
+
+
+def body(topic: str, variant: int) -> str:
+    clauses = "\n".join(f"第{i}条 {topic}事项第{variant}版第{i}款：办理时携带身份证件原件和申请表{variant}份。"
+                        for i in range(1, 2 + variant % 3))
+    return f"{topic}办事指南（第{variant}版）\n{clauses}"
+
+
+class KnowledgeBaseMachine(RuleBasedStateMachine):
+    def __init__(self):
+        super().__init__()
+        self.tmp = Path(tempfile.mkdtemp(prefix="kbm-"))
+        self.kb = KnowledgeBase(Settings(data_dir=self.tmp / "data", knowledge_dir=REPO / "knowledge"))
+        self.model: dict[str, str] = {}      # source name -> current text
+        self.dead: list[str] = []            # texts of removed or replaced versions
+
+    def teardown(self):
+        self.kb.reopen()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def _file(self, name: str, text: str, folder: str = "in") -> Path:
+        path = self.tmp / folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    @rule(name=st.sampled_from(NAMES), topic=st.sampled_from(TOPICS), variant=st.integers(1, 4))
+    def add(self, name, topic, variant):
+        text = body(topic, variant)
+        add_paths(self.kb, [self._file(name, text)], user="machine")
+        if name in self.model and self.model[name] != text:
+            self.dead.append(self.model[name])
+        self.model[name] = text
+
+    @rule(data=st.data(), topic=st.sampled_from(TOPICS), variant=st.integers(1, 4))
+    def replace(self, data, topic, variant):
+        if not self.model:
+            return
+        name = data.draw(st.sampled_from(sorted(self.model)))
+        text = body(topic, variant)
+        out = replace_document(self.kb, name, self._file(name, text, "new"), user="machine")
+        assert out.outcome in {"replaced", "unchanged"}
+        if self.model[name] != text:
+            self.dead.append(self.model[name])
+        self.model[name] = text
+
+    @rule(data=st.data())
+    def remove(self, data):
+        if not self.model:
+            return
+        name = data.draw(st.sampled_from(sorted(self.model)))
+        remove_document(self.kb, name, user="machine")
+        self.dead.append(self.model.pop(name))
+
+    @invariant()
+    def registry_and_store_agree(self):
+        rows = {r.source: r for r in self.kb.documents()}
+        assert set(rows) == set(self.model)
+        chunks = list(self.kb.iter_chunks())
+        assert {c.doc_id for c in chunks} == {r.id for r in rows.values()}
+        assert len(chunks) == sum(r.chunk_count for r in rows.values())
+        assert self.kb.count() == len(chunks)  # nothing hidden left behind in chromadb either
+        live = {c.text for c in chunks}
+        for name, text in self.model.items():
+            assert any(line in " ".join(live) for line in text.splitlines()[1:])
+
+    @invariant()
+    def no_dead_version_is_retrievable(self):
+        live_texts = set(self.model.values())
+        for text in self.dead[-3:]:
+            if text in live_texts:
+                continue
+            for chunk, _ in self.kb.vector_search(self.kb.embedder.embed([text])[0], 10):
+                assert chunk.text not in text or any(chunk.text in t for t in live_texts)
+
+
+KnowledgeBaseMachine.TestCase.settings = hsettings(
+    max_examples=6, stateful_step_count=6, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+TestKnowledgeBaseMachine = KnowledgeBaseMachine.TestCase
