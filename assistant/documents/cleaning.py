@@ -54,7 +54,7 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-def to_simplified(text: str, min_share: float = 0.01) -> str:
+def to_simplified(text: str, min_share: float = 0.02) -> str:
     """Convert to simplified Chinese when the text is noticeably traditional.
 
     Simplified documents are left untouched, so a stray variant in a policy is never rewritten.
@@ -66,7 +66,7 @@ def to_simplified(text: str, min_share: float = 0.01) -> str:
     changed = sum(1 for a, b in zip(text, converted) if a != b)
     if len(converted) != len(text):
         changed = max(changed, 1 + int(min_share * han))
-    return converted if changed / han >= min_share or changed >= 20 else text
+    return converted if changed / han >= min_share else text
 
 
 def strip_pinyin(text: str) -> str:

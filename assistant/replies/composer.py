@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from assistant.replies import validator
-from assistant.replies.checklist import extract_checklist
+from assistant.replies.checklist import TOPICS, extract_checklist, topics_of
 from assistant.replies.model import Citation, ProtocolCard, RiskFlag, Suggestion, Triage
 from assistant.retrieval.model import Hit, RetrievalResult
 
@@ -46,10 +46,11 @@ NEXT_STEP = {  # the staff member's own action after the quoted policy; no polic
     "表扬": "谢谢您的认可，我会把您的话转达给同事。",
     "建议": "您的建议我会登记下来，转给负责的同事。",
 }
+LISTED_STEP = "这些我一次性都给您列出来了，您看还有哪里不清楚，我们一起核对。"
 UNSUPPORTED = ("这个问题我在现有的政策资料里没有找到明确的说法，不能随便答复您，以免说错耽误您的事。"
                "我先把您的问题记下来，向负责的科室核实后再给您准确答复，您看可以吗？")
 validator.TEMPLATE_SENTENCES.update(
-    validator.normalise(m.group(0)) for t in (*NEXT_STEP.values(), UNSUPPORTED)
+    validator.normalise(m.group(0)) for t in (*NEXT_STEP.values(), LISTED_STEP, UNSUPPORTED)
     for m in re.finditer(r"[^。！？]+[。！？]?", t))
 
 _JUDGEMENT = re.compile(r"垃圾|什么破|破地方|玩意|真行|太过分|过分|气死|骗子|混蛋|他妈|滚|烦死|凭什么|搞什么|搞没搞错|有没有搞错"
@@ -125,13 +126,20 @@ def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
-def best_extract(query: str, source: str) -> str:
-    """The sentence of ``source`` closest to the question, cut at a clause boundary; always verbatim."""
+def best_extract(query: str, source: str, topics: list[str] | None = None) -> str:
+    """The sentence of ``source`` closest to the question (and its 一次性告知 topic), cut at a clause boundary;
+    always verbatim."""
     sentences = [s.strip() for s in re.findall(r"[^。！？\n]+[。！？]?", source) if len(s.strip()) >= 6]
     if not sentences:
         return source.strip()[:_EXTRACT_CHARS]
     q = _bigrams(validator.normalise(query))
-    best = max(sentences, key=lambda s: (len(q & _bigrams(validator.normalise(s))), -sentences.index(s)))
+    topic_res = [TOPICS[t][1] for t in topics or []]
+
+    def score(s: str) -> tuple[int, int]:
+        topical = sum(3 * len(re.findall(r, s)) for r in topic_res)
+        return len(q & _bigrams(validator.normalise(s))) + topical, -sentences.index(s)
+
+    best = max(sentences, key=score)
     if len(best) > _EXTRACT_CHARS:
         cut = max(best.rfind(p, 0, _EXTRACT_CHARS) for p in "，；：,;:")
         best = best[:cut + 1] if cut > 10 else best[:_EXTRACT_CHARS]
@@ -160,6 +168,8 @@ def _citations(result: RetrievalResult) -> list[tuple[Hit, Citation]]:
         if h.chunk_id in seen or key in seen or not key:
             continue
         seen.update((h.chunk_id, key))
+        if out and not on_topic(result.search_query or result.query, [_source_text(h)]):
+            continue      # cite only passages about the question, beyond the best one
         out.append((h, Citation(chunk_id=h.chunk_id, label=h.source_label, text=_source_text(h))))
         if len(out) == MAX_CITATIONS:
             break
@@ -198,11 +208,17 @@ def compose(text: str, triage: Triage, result: RetrievalResult, channel: str = "
     else:
         hit, first = cited[0]
         s.checklist = extract_checklist(text, [c.text for _, c in cited], triage.intent)
-        quote = best_extract(result.search_query or text, first.text)
-        if s.checklist and s.checklist[0] in quote:      # the list is told item by item; quote its lead-in only
-            quote = _MARKER_TAIL.sub("", quote[:quote.index(s.checklist[0])]).rstrip("：:，, ") or quote
+        quote = best_extract(result.search_query or text, first.text, topics_of(text, triage.intent))
+        lead_end = first.text.find(s.checklist[0]) if s.checklist else -1
+        if lead_end > 0:       # the list is told item by item; quote the sentence that introduces it
+            pieces = re.split(r"[。！？\n]", _MARKER_TAIL.sub("", first.text[:lead_end].rstrip()))
+            lead = next((p.strip() for p in reversed(pieces) if p.strip()), "").rstrip("：:，, ")
+            quote = lead if len(lead) >= 4 else quote
         quote = re.sub(r"^第[一二三四五六七八九十百零\d]+条\s*", "", quote)
-        s.request = f"根据{first.label}：「{quote}」{NEXT_STEP.get(triage.intent, NEXT_STEP['咨询'])}"
+        step = NEXT_STEP.get(triage.intent, NEXT_STEP["咨询"])
+        if s.checklist and triage.intent in ("咨询", "办事材料"):
+            step = LISTED_STEP
+        s.request = f"根据{first.label}：「{quote}」{step}"
     s.variants = build_variants(s)
     s.problems = validator.validate(s)
     return s

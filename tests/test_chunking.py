@@ -1,0 +1,72 @@
+"""The chunker keeps policy structure, keeps passages short, and does not cut sentences in two."""
+from __future__ import annotations
+
+import re
+
+from assistant.config import Settings
+from assistant.documents.chunking import chunk_document
+from assistant.documents.model import FaqEntry, LoadedDocument, Section
+
+POLICY = """第一章 总则
+第一条 为了规范本市居住证的申领和管理，保障居住人员的合法权益，制定本办法。
+第二条 本办法适用于在本市居住半年以上、符合条件的非本市户籍人员。
+第二章 申领条件和材料
+第三条 申领居住证应当向居住地公安派出所提交下列材料：
+（一）本人居民身份证原件及复印件；
+（二）近六个月内免冠一寸白底照片两张；
+（三）居住地址证明，如房屋租赁合同或者单位出具的住宿证明。
+第四条 公安派出所应当自受理申请之日起十五个工作日内制作发放居住证。
+第三章 签注和服务
+第五条 居住证每年签注一次，持证人应当在有效期满前三十日内到居住地公安派出所办理签注手续。
+""" + "第六条 " + "持证人依法享有劳动就业、基本公共教育、基本医疗卫生、公共文化体育等基本公共服务，" * 12 + "具体办法另行制定。\n"
+
+
+def _chunks(size: int = 120, overlap: int = 40):
+    doc = LoadedDocument(title="某市居住证管理办法", source="居住证.txt", kind="policy",
+                         sections=[Section(POLICY, page=3)])
+    return chunk_document(doc, "doc1", Settings(chunk_size=size, chunk_overlap=overlap, max_passage_chars=600))
+
+
+def test_clauses_become_heading_path_and_clause_label():
+    chunks = _chunks()
+    material = next(c for c in chunks if "提交下列材料" in c.text)
+    assert material.heading_path.startswith("第二章")
+    assert "第三条" in material.heading_path
+    assert material.clause in {"第三条", "（一）", "（二）", "（三）"}
+    assert material.title == "某市居住证管理办法" and material.page == 3
+    sign = next(c for c in chunks if "每年签注一次" in c.text)
+    assert sign.clause == "第五条" and sign.heading_path.startswith("第三章")
+
+
+def test_passages_stay_short_and_end_at_sentence_boundaries():
+    chunks = _chunks(size=500, overlap=150)
+    assert all(len(c.text) <= 600 for c in chunks)
+    whole = re.sub(r"\s", "", POLICY)
+    for c in chunks:
+        body = re.sub(r"\s", "", c.text)
+        assert body in whole  # no text invented or reordered
+        # each passage ends at a sentence/clause end or a comma (only when one sentence exceeds a passage)
+        assert body[-1] in "。；！？，" or body.endswith(("申领条件和材料", "签注和服务")), body[-15:]
+
+
+def test_a_short_clause_is_not_split_across_passages():
+    chunks = _chunks(size=120, overlap=40)
+    clause = "第四条公安派出所应当自受理申请之日起十五个工作日内制作发放居住证。"
+    assert any(clause in re.sub(r"\s", "", c.text) for c in chunks)
+
+
+def test_heading_never_dangles_at_the_end_of_a_passage():
+    for c in _chunks(size=120, overlap=40):
+        assert not re.sub(r"\s", "", c.text).endswith(("第二章申领条件和材料", "第三章签注和服务"))
+
+
+def test_faq_document_gives_one_chunk_per_entry_with_answer_as_text():
+    doc = LoadedDocument(title="居住证常见问题", source="faq.xlsx", kind="faq", faq=[
+        FaqEntry("居住证怎么办理？", "携带身份证、照片和居住证明到居住地派出所申请。", ["办居住证要去哪里"], "户籍"),
+        FaqEntry("居住证多久签注一次？", "每年签注一次。", [], "户籍"),
+    ])
+    chunks = chunk_document(doc, "faq1", Settings())
+    assert [c.kind for c in chunks] == ["faq", "faq"]
+    assert chunks[0].text == chunks[0].answer == "携带身份证、照片和居住证明到居住地派出所申请。"
+    assert chunks[0].questions == ["居住证怎么办理？", "办居住证要去哪里"]
+    assert chunks[0].category == "户籍" and [c.ordinal for c in chunks] == [0, 1]

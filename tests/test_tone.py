@@ -1,0 +1,70 @@
+"""Tone check of staff drafts: each bad habit is flagged with a rewrite; the same words in good senses are not."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.bench.replies import TONE_DATA, _held_out
+from assistant.replies.tone import CATEGORIES, check_tone, load_banned
+
+
+@pytest.mark.parametrize("draft, category", [
+    ("这不归我们管，你去别处问吧。", "推诿"),
+    ("这个你去找相关部门反映吧。", "推诿"),
+    ("你自己没看清楚，墙上贴着呢。", "指责"),
+    ("都跟你说了两遍了，怎么还带错？", "指责"),
+    ("等着吧。", "冷漠命令"),
+    ("下一个！", "冷漠命令"),
+    ("放心，我保证给你办好。", "越权承诺"),
+    ("这个补贴肯定能批下来。", "越权承诺"),
+    ("依据相关规定不予受理。", "官腔术语"),
+    ("这个我们会研究研究。", "官腔术语"),
+])
+def test_bad_drafts_are_flagged_with_a_rewrite(draft, category):
+    flags = check_tone(draft)
+    assert category in {f.category for f in flags}
+    flag = next(f for f in flags if f.category == category)
+    assert flag.span and flag.span in draft
+    assert flag.reason and flag.rewrite and flag.rewrite != draft
+
+
+@pytest.mark.parametrize("draft", [
+    "我保证今天下班前把您的材料转交给审批科的王科长。",          # promising one's own action
+    "请稍等，前面还有两位，大约十分钟就到您。",                    # queue words, polite and informative
+    "请下一位市民到3号窗口办理。",
+    "这项业务由区税务局办理，地址在人民路88号二楼，我把咨询电话写给您。",  # referral with where/how
+    "按规定，办理居住证需要提供身份证原件和租房合同。",             # names what the rule requires
+    "能不能批下来要看审核结果，我会把您的困难情况写在备注里。",      # hedged outcome
+    "真不好意思，刚才是我没讲清楚，我再给您说一遍。",
+])
+def test_good_drafts_with_promise_referral_and_queue_words_pass(draft):
+    assert check_tone(draft) == []
+
+
+def test_every_listed_banned_phrase_is_caught_under_its_category():
+    for b in load_banned():
+        assert b.category in {f.category for f in check_tone(b.phrase)}, b.phrase
+
+
+def test_labelled_drafts_cover_every_category_and_good_traps():
+    rows = [json.loads(line) for line in TONE_DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 180
+    assert len({r["text"] for r in rows}) == len(rows)
+    for cat in CATEGORIES:
+        assert sum(cat in r["labels"] for r in rows) >= 15, cat
+    good = [r["text"] for r in rows if not r["labels"]]
+    assert len(good) >= 90
+    for word in ("保证", "转", "稍等", "按规定", "下一位"):
+        assert any(word in t for t in good), word
+
+
+def test_held_out_drafts_meet_the_recall_and_precision_targets():
+    rows = [json.loads(line) for line in TONE_DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    held = [r for r in rows if _held_out(r["text"])]
+    flagged = [(bool(r["labels"]), bool(check_tone(r["text"]))) for r in held]
+    tp = sum(b and f for b, f in flagged)
+    fp = sum((not b) and f for b, f in flagged)
+    bad = sum(b for b, _ in flagged)
+    assert tp / bad >= 0.92
+    assert tp / (tp + fp) >= 0.9
