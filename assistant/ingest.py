@@ -16,6 +16,7 @@ from assistant.store import db
 from assistant.store.kb import DocumentRow, KnowledgeBase, file_sha256
 
 Progress = Callable[[int], None]
+NOINDEX = ".noindex"  # a folder holding this file is skipped when its parent folder is added
 
 
 @dataclass
@@ -57,8 +58,10 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            skipped = [d for d in path.rglob(NOINDEX)]  # folders marked as not-for-retrieval (e.g. lexicons)
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                           and not p.name.startswith((".", "~$")) and p.name.lower() != "readme.md")
+                           and not p.name.startswith((".", "~$")) and p.name.lower() != "readme.md"
+                           and not any(marker.parent in p.parents for marker in skipped))
             files += found
         elif path.is_file():
             files.append(path)

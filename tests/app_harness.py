@@ -1,7 +1,7 @@
 """Helpers for the page tests: a knowledge base loaded from the shipped knowledge/, built once and copied per test.
 
 Building it embeds every FAQ question and passage (tens of seconds on 2 cores), so the built folder is kept in
-pytest's cache, keyed by a hash of knowledge/ and the assistant/ sources: any change to either rebuilds it.
+pytest's cache, keyed by a hash of knowledge/ and the sources that chunk and index it: a change to any of them rebuilds it.
 """
 from __future__ import annotations
 
@@ -16,10 +16,16 @@ TRAINER = ("trainer1", "trainer-pass-1")
 STAFF = ("staff1", "staff-pass-1")
 
 
+# what decides the built folder's content: the shipped files and the code that turns them into chunks and indexes
+_INPUTS = ("knowledge", "assistant/documents", "assistant/store", "assistant/ingest.py", "assistant/firstrun.py",
+           "assistant/retrieval/index.py", "assistant/retrieval/lexical.py", "assistant/retrieval/text.py")
+
+
 def _fingerprint() -> str:
     h = hashlib.sha256()
-    for root in (REPO / "knowledge", REPO / "assistant"):
-        for path in sorted(root.rglob("*")):
+    for name in _INPUTS:
+        root = REPO / name
+        for path in sorted([root] if root.is_file() else root.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith(".pyc"):
                 h.update(str(path.relative_to(REPO)).encode())
                 h.update(path.read_bytes())

@@ -147,3 +147,15 @@ def test_checklist_reads_the_usual_enumeration_styles(passage, expected):
 
 def test_no_checklist_for_a_question_that_is_not_about_a_list():
     assert extract_checklist("你们几点上班", [RESIDENCE]) == []
+
+
+@pytest.mark.parametrize("intent", ["咨询", "办事材料", "进度查询", "投诉", "求助", "表扬", "建议"])
+@pytest.mark.parametrize("emotion", ["anger", "anxiety", "sadness", "confusion", "calm"])
+def test_the_composers_own_wording_passes_the_tone_check(intent, emotion):
+    from assistant.replies.tone import check_tone
+
+    text = "居住证丢了补办要交多少钱，在哪里办？"
+    for res in (result(hit(FEE, "第十二条"), query=text), result(query=text)):
+        s = compose(text, triage(emotion, 0.8, intent), res)
+        for channel, variant in s.variants.items():
+            assert check_tone(variant) == [], (channel, variant)

@@ -108,7 +108,7 @@ def latency(data_dir: Path | None, n_messages: int, repeat: int) -> None:
 
     engine = ReplyEngine(settings)
     if engine.is_empty():
-        print("\n（提示：知识库为空，无法测延迟；请先运行 python ingest.py add knowledge/）")
+        print("\n（提示：知识库为空，无法测延迟；请先运行 python -m assistant.firstrun）")
         return
     queries = list(QUERIES)
     msgs = SHARED_DATA / "citizen_messages" / "messages_labeled.jsonl"

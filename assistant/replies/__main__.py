@@ -12,7 +12,7 @@ from assistant.config import get_settings
 from assistant.replies.model import ProtocolCard, Suggestion, Triage
 from assistant.retrieval.model import RetrievalResult
 
-EMPTY_STORE = "知识库是空的，没有可引用的政策原文。请先运行 python ingest.py add knowledge/ 导入示例知识（或您自己的文件），再试一次。"
+EMPTY_STORE = "知识库是空的，没有可引用的政策原文。请先运行 python -m assistant.firstrun 导入示例知识（或用 python ingest.py add 文件 导入您自己的文件），再试一次。"
 
 
 def _parser() -> argparse.ArgumentParser:

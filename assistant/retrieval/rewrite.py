@@ -11,13 +11,13 @@ import re
 
 from assistant.retrieval.text import strip_question_words
 
-_OPENERS = ("那么", "那", "还有", "还要", "还需", "还得", "还能", "还", "另外", "再问", "再", "然后", "那如果",
-            "如果是", "要是", "这样的话", "这种情况", "此外", "以及", "同时")
+_OPENERS = ("那么", "那", "还有", "还要", "还需", "还得", "还能", "另外", "再问", "然后", "如果是", "要是",
+            "这样的话", "这种情况", "此外", "以及", "同时")
 _POINTERS = ("这个", "那个", "这些", "那些", "上述", "上面", "刚才", "刚刚", "它", "他们", "其", "该", "此事", "这种", "这样")
 # generic words that carry no topic on their own
 _GENERIC = ("需要", "要", "带", "准备", "提供", "提交", "办理", "办", "材料", "资料", "手续", "流程", "时间",
             "地点", "地方", "费用", "钱", "收费", "可以", "能", "必须", "得", "去", "到", "交", "在", "有", "没有",
-            "的", "了", "吗", "呢", "是", "我", "你", "们", "也", "还", "那", "么", "就", "要求", "条件", "多长",
+            "的", "了", "吗", "呢", "是", "我", "你", "们", "也", "那", "么", "就", "要求", "条件", "多长",
             "多", "长", "几", "个", "天", "一下", "网上", "线上", "本人", "自己", "代办", "别人", "去哪")
 _PUNCT = re.compile(r"[\s\W_]+")
 _GEN_RE = re.compile("|".join(sorted(map(re.escape, _GENERIC), key=len, reverse=True)))
@@ -42,8 +42,8 @@ def is_follow_up(query: str) -> bool:
 
 def _topic(text: str) -> str:
     """An earlier question minus its scaffolding: what it was about."""
-    t = strip_question_words(text)
-    t = re.sub(r"^[\s，,。？?！!]*(请问|我想|我要|我|您好|你好)+", "", t.strip())
+    t = text
+    t = re.sub(r"^(?:[\s，,。？?！!]|请问|我想问一下|想问一下|问一下|咨询一下|我想|我要|您好|你好)+", "", t.strip())
     return re.sub(r"\s+", " ", t).strip(" ，,。？?！!")
 
 
