@@ -6,7 +6,10 @@ pytest's cache, keyed by a hash of knowledge/ and the sources that chunk and ind
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import tempfile
+import time
 import sqlite3
 from pathlib import Path
 
@@ -55,12 +58,20 @@ def build_template(folder: Path) -> Path:
 
 
 def template(cache_dir: Path) -> Path:
+    """The built folder for the current inputs; built in a private folder and renamed into place, so parallel
+    test runs sharing the cache never see (or delete) a half-built one."""
     folder = cache_dir / _fingerprint()
     if not (folder / "READY").exists():
-        if cache_dir.exists():
-            shutil.rmtree(cache_dir)
-        folder.mkdir(parents=True)
-        build_template(folder)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for old in cache_dir.iterdir():  # builds for earlier inputs, unused for an hour
+            if old != folder and time.time() - old.stat().st_mtime > 3600:
+                shutil.rmtree(old, ignore_errors=True)
+        work = Path(tempfile.mkdtemp(prefix=f"{folder.name}.build-", dir=cache_dir))
+        build_template(work)
+        try:
+            os.rename(work, folder)
+        except OSError:  # another run finished first: use its folder
+            shutil.rmtree(work, ignore_errors=True)
     return folder / "data"
 
 

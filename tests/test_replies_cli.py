@@ -26,13 +26,13 @@ def test_a_threat_of_self_harm_prints_the_protocol_card_even_with_an_empty_store
 
     assert code == 0
     assert "【风险】" in out and "风险处置卡" in out and "值班长" in out
-    assert "python ingest.py add knowledge/" in out          # and it says how to fill the store
+    assert "python -m assistant.firstrun" in out          # and it says how to fill the store
 
 
 def test_an_empty_store_says_how_to_ingest(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "empty"))
     assert main(["办居住证要带什么材料？"]) == 1
-    assert "python ingest.py add knowledge/" in capsys.readouterr().out
+    assert "python -m assistant.firstrun" in capsys.readouterr().out
 
 
 @pytest.mark.slow

@@ -46,7 +46,8 @@ class SentenceTransformerEmbedder:
         import torch
         from sentence_transformers import SentenceTransformer
 
-        torch.set_num_threads(max(1, os.cpu_count() or 1))
+        self._torch = torch
+        self._cores = max(1, os.cpu_count() or 1)
         self.model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
         self.model.max_seq_length = min(max_seq_length, self.model.max_seq_length or max_seq_length)
         self.name = name
@@ -56,6 +57,11 @@ class SentenceTransformerEmbedder:
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        # A query is a few dozen tokens: one thread answers it fastest and never stalls behind a busy core
+        # (measured under load: 60 ms on one thread vs 490 ms on two); batches of chunks use every core.
+        threads = 1 if len(texts) <= 4 else self._cores
+        if self._torch.get_num_threads() != threads:
+            self._torch.set_num_threads(threads)
         out = self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
                                 show_progress_bar=False, convert_to_numpy=True)
         return np.asarray(out, dtype=np.float32)

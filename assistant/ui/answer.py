@@ -18,13 +18,13 @@ def _risk(suggestion: Any) -> None:
     triage = suggestion.triage
     kinds = "、".join(dict.fromkeys(r.kind_zh for r in triage.risks)) or "风险"
     evidence = "；".join(dict.fromkeys(r.evidence for r in triage.risks if r.evidence))
-    st.error(f"⚠️ **风险提示：{kinds}**" + (f"（触发：{evidence}）" if evidence else "") +
-             "　请先按下面的处置卡稳定情况，再谈业务。")
+    st.error(f"**风险提示：{kinds}**" + (f"（触发：{evidence}）" if evidence else "") +
+             "　请先按下面的处置卡稳定情况，再谈业务。", icon=":material/warning:")
     card = suggestion.protocol
     if card is None:
         return
     with st.container(border=True):
-        st.markdown(f"#### 🛡️ {card.title}")
+        st.markdown(f"#### {card.title}")
         cols = st.columns(3)
         for col, head, items in zip(cols, ("现在就说", "立即联系", "需要记录"), (card.say_now, card.call, card.record)):
             with col:
@@ -64,14 +64,14 @@ def _citations(result: Any, suggestion: Any) -> None:
     if cites:
         st.markdown("**依据**")
         for c in cites:
-            with st.expander(f"📄 {c.label}"):
+            with st.expander(c.label, icon=":material/description:"):
                 st.markdown(c.text)
         return
     hits = [h for h in result.hits if h.kind != "faq"][:3]
     if hits:
         st.markdown("**相关段落**（仅供参考，未作为答复依据）")
         for h in hits:
-            with st.expander(f"📄 {h.source_label}"):
+            with st.expander(h.source_label, icon=":material/description:"):
                 st.markdown(h.text)
 
 

@@ -90,6 +90,18 @@ def _sign_in(browser, url: str, username: str, password: str):
     return page
 
 
+def _shot(page, name: str) -> None:
+    """Streamlit scrolls inside its main block, so grow the viewport to the content before taking the picture."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate("() => Math.max(document.body.scrollHeight, ...['stMain', 'stMainBlockContainer',"
+                           " 'stAppScrollToBottomContainer'].map(t => document.querySelector(`[data-testid=${t}]`))"
+                           ".filter(Boolean).map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": 1400, "height": min(max(int(height) + 40, 1000), 4000)})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SHOTS / name), full_page=True)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
 def _ask(page, text: str) -> None:
     before = page.get_by_test_id("stChatMessage").count()
     box = page.get_by_test_id("stChatInputTextArea")
@@ -107,8 +119,7 @@ def test_staff_asks_an_angry_question_and_sees_four_parts_and_citations(browser,
         assert answer.get_by_text(part, exact=True).count() >= 1, part
     assert answer.get_by_test_id("stExpander").count() >= 1  # cited passages
     assert "《" in answer.get_by_test_id("stExpander").first.inner_text()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "staff.png"), full_page=True)
+    _shot(page, "staff.png")
     page.close()
 
 
@@ -118,11 +129,11 @@ def test_trainer_uploads_a_file_and_it_is_answered(browser, app_url, tmp_path):
     page.get_by_text("上传文档或 FAQ 表").wait_for()
     src = tmp_path / NEW_DOC[0]
     src.write_text(NEW_DOC[1], encoding="utf-8")
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(src))
+    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(src))
     page.get_by_text(NEW_DOC[0]).first.wait_for()
     page.get_by_role("button", name="加入知识库").click()
     page.get_by_text("已加入").wait_for()
-    page.screenshot(path=str(SHOTS / "trainer.png"), full_page=True)
+    _shot(page, "trainer.png")
 
     page.get_by_role("link", name="工作台").click()
     _ask(page, "养狗要去哪里登记？要交什么材料？")
@@ -134,5 +145,5 @@ def test_trainer_uploads_a_file_and_it_is_answered(browser, app_url, tmp_path):
     page.get_by_role("link", name="热点问题").click()
     page.get_by_text("本周问得最多的问题").wait_for()
     page.wait_for_timeout(1500)  # let the chart draw
-    page.screenshot(path=str(SHOTS / "hot.png"), full_page=True)
+    _shot(page, "hot.png")
     page.close()

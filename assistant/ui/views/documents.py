@@ -68,8 +68,8 @@ with preview:
     chunks = kb.chunks_of(doc.id) if doc.status == "ready" else []
     if doc.status != "ready":
         st.warning(doc.error or "这个文档没有可用内容。")
-    st.caption(f"检索时看到的分段：共 {len(chunks)} 段" + ("，下面显示前 50 段。" if len(chunks) > 50 else "。"))
-    for c in chunks[:50]:
+    st.caption(f"检索时看到的分段：共 {len(chunks)} 段" + ("，下面显示前 20 段。" if len(chunks) > 20 else "。"))
+    for c in chunks[:20]:
         where = " ".join(x for x in (c.heading_path, f"第{c.page}页" if c.page else "") if x) or "（无标题）"
         with st.expander(f"{c.ordinal + 1}. {where}"):
             if c.kind == "faq":

@@ -18,7 +18,7 @@ turns: list[dict] = st.session_state.setdefault("turns", [])
 main, side = st.columns([3, 2], gap="large")
 
 with side:
-    if st.button("🧑 新群众（清空对话）", key="new_citizen", width="stretch"):
+    if st.button("新群众（清空对话）", key="new_citizen", icon=":material/person_add:", width="stretch"):
         turns.clear()
         st.rerun()
     channel = st.radio("服务渠道", answer.VARIANTS, horizontal=True, key="channel",
@@ -47,9 +47,9 @@ with main:
         st.caption("在下方输入群众说的话或问的问题（可以原话照录），回车后给出政策依据和建议回复；"
                    "追问会结合前面的对话。接待下一位时点右侧“新群众”。")
     for i, turn in enumerate(turns):
-        with st.chat_message("user", avatar="🧑"):
+        with st.chat_message("user", avatar=":material/person:"):
             st.markdown(turn["question"])
-        with st.chat_message("assistant", avatar="📋"):
+        with st.chat_message("assistant", avatar=":material/support_agent:"):
             answer.render(turn, i)
 
 question = st.chat_input("群众说了什么？", key="ask")

@@ -1,0 +1,144 @@
+"""Triage as staff meet it: the feeling named right, the request understood, red flags caught, traps left alone."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.replies.emotion import detect_emotion
+from assistant.replies.intent import classify_intent
+from assistant.replies.lexicons import need_for
+from assistant.replies.risk import detect_risks, protocol_for
+from assistant.replies.triage import triage
+
+
+# --- emotion -------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "你们这帮人太过分了，我跑了三趟还是办不成，气死我了！",
+    "凭什么别人能办我就不能办？你们讲不讲理！",
+])
+def test_angry_citizen_reads_as_anger(text):
+    assert detect_emotion(text).label == "anger"
+
+
+@pytest.mark.parametrize("text", [
+    "护照下周就要用，现在还没办好，我真的很着急，怕来不及",
+    "社保断缴了会不会影响孩子上学啊，我很担心",
+])
+def test_worried_citizen_reads_as_anxiety(text):
+    assert detect_emotion(text).label == "anxiety"
+
+
+@pytest.mark.parametrize("text", ["请问居住证办理需要带什么材料？", "好的，谢谢你，我明白了。"])
+def test_plain_question_reads_as_calm(text):
+    e = detect_emotion(text)
+    assert e.label == "calm" and e.label_zh == "平静"
+    assert e.intensity < 0.3
+
+
+def test_confusion_cues_read_as_confusion():
+    e = detect_emotion("这个表我看不懂，你们到底要什么材料，我搞不明白")
+    assert e.label == "confusion" and e.label_zh == "困惑"
+
+
+@pytest.mark.parametrize("text", ["我不生气，就是想问问流程", "我没有生气，你慢慢说"])
+def test_negated_anger_is_not_anger(text):
+    e = detect_emotion(text)
+    assert e.label != "anger"
+    assert any("否定" in c for c in e.cues)
+
+
+def test_degree_adverbs_scale_intensity():
+    strong = detect_emotion("我非常生气")
+    weak = detect_emotion("我有点生气")
+    assert strong.label == weak.label == "anger"
+    assert strong.intensity > weak.intensity
+
+
+def test_sarcasm_is_read_as_anger_not_praise():
+    e = detect_emotion("你们可真行，一个章盖了一个月，真是好样的")
+    assert e.label == "anger"
+    assert any("反讽" in c for c in e.cues)
+
+
+def test_rhetorical_question_adds_anger_cue():
+    e = detect_emotion("材料都交齐了，还要我怎样？")
+    assert e.label == "anger" and any("反问" in c for c in e.cues)
+
+
+# --- intent and routing ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,intent", [
+    ("办理居住证需要带哪些材料？", "办事材料"),
+    ("我上周交的低保申请，现在审批到哪一步了？", "进度查询"),
+    ("我要投诉你们窗口那个人，态度太差了", "投诉"),
+    ("我不识字，能不能帮我填一下这张表", "求助"),
+    ("上次帮我办事的小张特别耐心，我想表扬他", "表扬"),
+    ("建议你们周六也开放几个窗口", "建议"),
+    ("灵活就业人员可以交职工医保吗？", "咨询"),
+])
+def test_clear_intents(text, intent):
+    assert classify_intent(text) == intent
+
+
+def test_triage_routes_a_school_question_to_education():
+    t = triage("孩子小学入学划片的问题，学校说我们户口不在学区不能报名")
+    assert t.department == "教育文体"
+    assert t.intent in ("咨询", "投诉", "求助")
+
+
+# --- risk ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,kind", [
+    ("你们再不给我办，我就从这楼上跳下去！", "self_harm"),
+    ("遗书都写好了，今天办不成我就不回去了", "self_harm"),
+    ("药我已经买好了，你们看着办吧", "self_harm"),
+    ("我知道你住哪，下班路上你小心点", "violence"),
+    ("他天天打我，我不敢回家", "violence"),
+    ("我今天就坐这不走了", "extreme"),
+    ("不解决我就到北京上访，再找媒体曝光你们", "extreme"),
+    ("大厅里有个老人晕倒了", "vulnerable"),
+    ("邻居家孩子三天没人管了", "vulnerable"),
+    ("明天我们几十个人一起来", "mass_incident"),
+])
+def test_red_flags_of_each_kind(text, kind):
+    assert kind in [r.kind for r in detect_risks(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "这一步能跳过吗？", "社保卡补办请到楼上办理吗", "刀具经营许可怎么申请", "开死亡证明要什么材料",
+    "死亡登记在哪个窗口", "请问信访接待在哪里", "我想去信访，怎么去方便", "这里能打印吗", "我打车过来的",
+    "单位要买杀毒软件", "我开了家炸鸡店，执照怎么办", "我们全家三个人一起来办护照",
+])
+def test_harmless_senses_raise_no_flag(text):
+    assert detect_risks(text) == []
+
+
+@pytest.mark.parametrize("kind,must_call", [
+    ("self_harm", "心理援助热线"), ("violence", "安保"), ("extreme", "值班长"),
+    ("vulnerable", "120"), ("mass_incident", "值班长"),
+])
+def test_protocol_card_says_whom_to_call_per_kind(kind, must_call):
+    text = {"self_harm": "我不想活了", "violence": "你给我等着", "extreme": "我要拉横幅",
+            "vulnerable": "有人晕倒了", "mass_incident": "外面聚了一百多人"}[kind]
+    card = protocol_for(detect_risks(text))
+    assert any(must_call in c for c in card.call)
+    assert card.say_now and card.record
+    assert "风险提示" in card.title
+
+
+def test_self_harm_card_keeps_the_citizen_company_and_records_preparations():
+    card = protocol_for(detect_risks("遗书我都写好了"))
+    assert any("陪" in s for s in card.say_now)
+    assert any("遗书" in r or "准备" in r for r in card.record)
+
+
+def test_triage_puts_it_together():
+    t = triage("你们再拖，我就从这楼上跳下去！")
+    assert t.is_risk and t.risks[0].kind == "self_harm" and t.risks[0].evidence
+    assert t.emotion.label in ("anger", "sadness", "anxiety")
+    calm = triage("请问新生儿落户要准备哪些材料？")
+    assert not calm.is_risk and calm.intent == "办事材料" and calm.emotion.label == "calm"
+
+
+def test_need_lexicon_names_the_need_behind_a_repeat_visit():
+    assert need_for("我已经跑了好几趟了", "anger").need == "少跑腿"
