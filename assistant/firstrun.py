@@ -38,8 +38,20 @@ def load_shipped(settings: Settings, quiet: bool = False) -> int:
     return 1 if summary.failed else 0
 
 
+def warm_index(settings: Settings) -> None:
+    """Build (or load) the lexical and FAQ-question index now, so the first page view does not wait for it."""
+    from assistant.retrieval.retriever import Retriever
+    from assistant.store.kb import KnowledgeBase
+
+    Retriever(KnowledgeBase(settings), settings).state()
+
+
 def main() -> int:
-    return load_shipped(get_settings())
+    settings = get_settings()
+    status = load_shipped(settings)
+    if status == 0:
+        warm_index(settings)
+    return status
 
 
 if __name__ == "__main__":

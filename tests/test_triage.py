@@ -142,3 +142,21 @@ def test_triage_puts_it_together():
 
 def test_need_lexicon_names_the_need_behind_a_repeat_visit():
     assert need_for("我已经跑了好几趟了", "anger").need == "少跑腿"
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("我跟我妈已经道过别了", "self_harm"),
+    ("门口有个人拎着铁棍走来走去", "violence"),
+])
+def test_paraphrased_red_flag_no_pattern_names_is_caught_by_similar_examples(text, kind):
+    flags = detect_risks(text)
+    assert flags and flags[0].kind == kind
+    assert "相似" in flags[0].evidence
+
+
+def test_risk_bench_on_unseen_part_meets_targets():
+    from assistant.bench.triage_eval import risk_rows
+
+    ours = risk_rows()["figures"]["ours"]
+    assert ours["recall"] == 1.0
+    assert ours["false_alarm_rate"] <= 0.03

@@ -108,11 +108,12 @@ def paraphrase_corpus(corpus: Path, eval_path: Path, embedder, args) -> None:
     test_rows = [rows[i] for i in idx]
     table, tops = [], {}
     for name, w in (("bm25", ChannelWeights(1.0)), ("vector", ChannelWeights(0.0)), ("hybrid (shipped)", FAQ_WEIGHTS)):
-        m, top = measure(st, test_rows, qvecs[idx], w, embedder=embedder)
-        table.append((name, m["hit@1"], m["hit@5"], m["mrr"], f"{m['p50']:.1f}", f"{m['p95']:.1f}"))
+        m, top = measure(st, test_rows, qvecs[idx], w)
+        live, _ = measure(st, test_rows[:200], qvecs[idx][:200], w, embedder=embedder)  # latency incl. embedding
+        table.append((name, m["hit@1"], m["hit@5"], m["mrr"], f"{live['p50']:.1f}", f"{live['p95']:.1f}"))
         if name.startswith("hybrid"):
             tops["test"] = top
-    print_table(f"{corpus.stem}：FAQ 匹配（留出半 n={len(test_rows)}，库 {len(stored)} 问；延迟含查询嵌入）",
+    print_table(f"{corpus.stem}：FAQ 匹配（留出半 n={len(test_rows)}，库 {len(stored)} 问；延迟为前 200 问实时嵌入+检索）",
                 ["method", "hit@1", "hit@5", "MRR", "p50 ms", "p95 ms"], table)
     b, h = table[0], table[2]
     print(f"hybrid / bm25: hit@1 ×{h[1] / max(1e-9, b[1]):.2f}, MRR ×{h[3] / max(1e-9, b[3]):.2f}")

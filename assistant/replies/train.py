@@ -1,4 +1,7 @@
-"""Rebuilds the shipped triage models from ../shared data: ``python -m assistant.replies.train``.
+"""Rebuilds the shipped triage models: ``python -m assistant.replies.train``.
+
+Emotion and department models come from ../shared data; intent and the risk example index from the project's
+own sentences in assistant/bench/data.
 
 The shared data may not be redistributed, so only the fitted models ship (assistant/replies/models/), never rows.
 The emotion corpus holds many exact duplicate posts; texts are de-duplicated (majority label, ties dropped) before
@@ -143,7 +146,12 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.replies.intent import fit_intent_model
 
     joblib.dump(fit_intent_model(), args.out / "intent.joblib", compress=3)
-    for p in sorted(args.out.glob("*.joblib")):
+    from assistant.replies.risk import build_exemplars, load_examples
+
+    index = build_exemplars(load_examples())
+    np.savez(args.out / "risk_exemplars.npz", texts=np.array(index.texts), kinds=np.array(index.kinds),
+             vectors=index.vectors.astype(np.float32))
+    for p in sorted(list(args.out.glob("*.joblib")) + list(args.out.glob("*.npz"))):
         print(f"  {p.name}: {p.stat().st_size / 1e6:.2f} MB")
     return 0
 
