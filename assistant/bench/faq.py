@@ -24,6 +24,7 @@ from assistant.retrieval.retriever import Thresholds
 from assistant.retrieval.text import query_tokens
 
 PARAPHRASES = PROJECT_ROOT / "assistant" / "bench" / "data" / "faq_paraphrases.jsonl"
+OOD = PROJECT_ROOT / "assistant" / "bench" / "data" / "ood_queries.jsonl"
 
 
 def faq_state(entries: list[tuple[str, list[str], str]], embed) -> IndexState:
@@ -49,8 +50,9 @@ def ranked_ids(st: IndexState, qvec: np.ndarray, query: str, weights: ChannelWei
     out, seen = [], set()
     for r, _ in order:
         ci = st.faq_rows[r][0]
-        if ci not in seen:
-            seen.add(ci)
+        key = (st.chunks[ci].questions[0], st.chunks[ci].answer)  # the same entry loaded from two files counts once
+        if key not in seen:
+            seen.add(key)
             out.append((st.chunks[ci].doc_id, float(cos[r])))
         if len(out) >= k:
             break
@@ -90,7 +92,7 @@ def paraphrase_corpus(corpus: Path, eval_path: Path, embedder, args) -> None:
     rows = read_jsonl(eval_path)
     if args.limit:
         rows = rows[: args.limit]
-    st = faq_state([(d["id"], [d["text"]], d["text"]) for d in stored], lambda t: cached.embed(t, batch=512))
+    st = faq_state([(d["id"], [d["text"]], d["id"]) for d in stored], lambda t: cached.embed(t, batch=512))
     qvecs = cached.embed([r["query"] for r in rows], batch=512)
     tune_mask = [in_tune_half(r["query"]) for r in rows]
     parts = {"tune": [i for i, m in enumerate(tune_mask) if m], "test": [i for i, m in enumerate(tune_mask) if not m]}
@@ -134,21 +136,23 @@ def shipped(embedder, settings) -> None:
         return
     files, _ = expand_paths([settings.knowledge_dir])
     chunks: list[Chunk] = []
+    everything: list[Chunk] = []
     for path in files:
         try:
             doc = load_document(path, source=path.name)
         except Exception as exc:  # noqa: BLE001 - a broken demo file is reported, not fatal
             print(f"  跳过 {path.name}: {exc}")
             continue
+        doc_chunks = chunk_document(doc, doc_id_for(path.name), settings)
+        everything += doc_chunks
         if doc.kind == "faq":  # one id per entry, so ranks compare entries, not files
-            chunks += [replace(c, doc_id=f"{c.doc_id}#{c.ordinal}")
-                       for c in chunk_document(doc, doc_id_for(path.name), settings)]
+            chunks += [replace(c, doc_id=f"{c.doc_id}#{c.ordinal}") for c in doc_chunks]
     if not chunks:
         print("\n跳过已发布 FAQ 测评：knowledge/ 里没有 FAQ 表。")
         return
     st = IndexState(chunks, 0, embedder.name).build(embedder.embed)
     rows = read_jsonl(PARAPHRASES)
-    by_question = {c.questions[0]: c.doc_id for c in chunks}
+    question_of = {c.doc_id: c.questions[0] for c in chunks}  # knowledge/ may hold one table in two formats
     th = Thresholds()
     table = []
     for name, w in (("bm25", ChannelWeights(1.0)), ("vector", ChannelWeights(0.0)), ("hybrid (shipped)", FAQ_WEIGHTS)):
@@ -157,19 +161,41 @@ def shipped(embedder, settings) -> None:
             with timer:
                 qv = embedder.embed([r["query"]])[0]
                 got = ranked_ids(st, qv, r["query"], w)
-            want = by_question.get(r["question"])
-            ranks.append(rank_of([g == want for g, _ in got]))
+            hits = [question_of[g] == r["question"] for g, _ in got]
+            ranks.append(rank_of(hits))
             if got and got[0][1] >= th.faq_match:
                 direct += 1
-                direct_ok += got[0][0] == want
+                direct_ok += hits[0]
         m = summarize(ranks)
         p50, p95 = percentiles(timer.ms)
         table.append((name, m["hit@1"], m["hit@5"], m["mrr"], direct / max(1, len(rows)),
                       direct_ok / max(1, direct), f"{p50:.1f}", f"{p95:.1f}"))
-    missing = sum(1 for r in rows if r["question"] not in by_question)
+    missing = sum(1 for r in rows if r["question"] not in set(question_of.values()))
+    shipped_refusal(everything, rows, embedder, settings)
     print_table(f"已发布 FAQ（{len(chunks)} 条）对口语改写 n={len(rows)}（{missing} 条标准问不在库中）",
                 ["method", "hit@1", "hit@5", "MRR", f"直接答复(≥{th.faq_match})", "直接答复正确率", "p50 ms", "p95 ms"],
                 table)
+
+
+def shipped_refusal(chunks: list[Chunk], rows: list[dict], embedder, settings) -> None:
+    """The shipped retriever over all of knowledge/: paraphrases should be answered, off-topic refused."""
+    from assistant.retrieval.memory import MemoryKB
+    from assistant.retrieval.retriever import Retriever
+
+    if not OOD.exists():
+        print(f"跳过已发布知识库拒答测评：{OOD} 不存在。")
+        return
+    kb = MemoryKB(chunks, embedder.embed([c.index_text for c in chunks]))
+    r = Retriever(kb, settings, embedder, persist=False)
+    ood = [x["query"] for x in read_jsonl(OOD)]
+    res_in = [r.search(x["query"]) for x in rows]
+    res_out = [r.search(q) for q in ood]
+    print_table(f"已发布知识库（{len(chunks)} 段）拒答，阈值 {r.thresholds.refuse_below}",
+                ["查询集", "n", "拒答比例", "给出标准答案比例"],
+                [("域外（ood_queries.jsonl）", len(ood), sum(x.refused for x in res_out) / len(ood),
+                  sum(x.faq is not None for x in res_out) / len(ood)),
+                 ("域内（FAQ 口语改写）", len(rows), sum(x.refused for x in res_in) / len(rows),
+                  sum(x.faq is not None for x in res_in) / len(rows))])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -71,6 +71,8 @@ with preview:
     st.caption(f"检索时看到的分段：共 {len(chunks)} 段" + ("，下面显示前 20 段。" if len(chunks) > 20 else "。"))
     for c in chunks[:20]:
         where = " ".join(x for x in (c.heading_path, f"第{c.page}页" if c.page else "") if x) or "（无标题）"
+        if c.kind == "faq" and c.questions:
+            where = f"{c.category}：{c.questions[0]}" if c.category else c.questions[0]
         with st.expander(f"{c.ordinal + 1}. {where}"):
             if c.kind == "faq":
                 st.markdown("**问题**：" + "；".join(c.questions))
