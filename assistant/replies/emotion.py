@@ -9,6 +9,8 @@ confusion cues (看不懂); a plain question with no cue and no confident model 
 """
 from __future__ import annotations
 
+import re
+
 import logging
 from dataclasses import replace
 from functools import lru_cache
@@ -27,6 +29,8 @@ FOLD = {"anger": "anger", "disgust": "anger", "fear": "anxiety", "sadness": "sad
 LABEL_ZH = {"anger": "愤怒", "anxiety": "焦虑", "sadness": "难过", "confusion": "困惑", "calm": "平静"}
 MODEL_WEIGHT = 0.6      # model probability vs. lexicon cue weight
 CONFIDENT = 0.55        # without a cue, the model must be at least this sure to leave "calm"
+CONFIDENT_FOR_QUESTIONS = 0.85
+PLAIN_QUESTION = re.compile(r"[？?]\s*$|怎么|什么|哪里|哪儿|多久|多少|吗|能不能|可不可以|需不需要|如何")
 LOOKBACK = 3            # characters before a cue searched for a negation or degree word
 
 
@@ -137,7 +141,10 @@ def detect_emotion(text: str) -> Emotion:
     scores = {k: MODEL_WEIGHT * probs[k] + lex[k] for k in EMOTIONS}
     has_cue = any(lex[k] > 0 for k in EMOTIONS if k != "calm")
     label = max(EMOTIONS, key=lambda k: scores[k])
-    if not has_cue and label != "calm" and probs.get(label, 0.0) < CONFIDENT:
+    # Window traffic is mostly plain questions, which the posts the model learnt from hardly contain:
+    # without a cue, a question must convince the model far more before it is called anything but calm.
+    needed = CONFIDENT_FOR_QUESTIONS if bangs == 0 and PLAIN_QUESTION.search(text) else CONFIDENT
+    if not has_cue and label != "calm" and probs.get(label, 0.0) < needed:
         label = "calm"
     if label == "calm":
         # calm intensity: how strongly nothing else shows; stays low

@@ -206,7 +206,7 @@ class Retriever:
                 if chunk.id not in document:
                     j = st.doc_pos.get(chunk.doc_id)
                     document[chunk.id] = float(doc[j]) if j is not None else 0.0
-        ranked = fuse(lexical, vector, self.passage_weights, document)
+        ranked = _rescue_clear_vector_winner(fuse(lexical, vector, self.passage_weights, document), vector)
         # a lexical-only candidate was not among the top vector matches: its cosine is at most the lowest seen
         floor = min(vector.values(), default=0.0)
         return [(_hit(st.chunks[st.by_id[cid]], score), vector.get(cid, floor)) for cid, score in ranked[:k]]
@@ -215,6 +215,27 @@ class Retriever:
         from assistant.retrieval.langchain import KnowledgeRetriever
 
         return KnowledgeRetriever(retriever=self, k=k, filters=filters)
+
+
+VECTOR_MARGIN = 0.08  # cosine lead of the best vector match over the runner-up that counts as "clear"
+
+
+def _rescue_clear_vector_winner(ranked: list[tuple[str, float]], vector: dict[str, float]) -> list[tuple[str, float]]:
+    """Keep a passage the vector side is clearly sure of within the first two hits.
+
+    The passage weights favour the lexical side (policy questions reuse the policy's words), so a colloquial
+    question with other words for the same thing (养狗 vs 养犬) can bury the one passage the vectors single out.
+    It goes to rank 2, never rank 1: hit@1 is untouched and at most one passage leaves the top k.
+    """
+    if len(vector) < 2:
+        return ranked
+    (best, top), (_, second) = sorted(vector.items(), key=lambda kv: -kv[1])[:2]
+    position = next((i for i, (cid, _) in enumerate(ranked) if cid == best), None)
+    if top - second < VECTOR_MARGIN or position is None or position <= 1:
+        return ranked
+    item = ranked.pop(position)
+    ranked.insert(1, item)
+    return ranked
 
 
 def _where(filters: dict) -> dict:
