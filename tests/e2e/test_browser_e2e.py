@@ -136,7 +136,7 @@ def test_trainer_uploads_a_file_and_it_is_answered(browser, app_url, tmp_path):
     _shot(page, "trainer.png")
 
     page.get_by_role("link", name="工作台").click()
-    _ask(page, "养狗要去哪里登记？要交什么材料？")
+    _ask(page, "养犬登记要带什么材料？去哪里办？")
     answer = page.get_by_test_id("stChatMessage").last
     assert "养犬" in answer.inner_text()
     assert any("养犬" in answer.get_by_test_id("stExpander").nth(i).inner_text()
