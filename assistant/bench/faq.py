@@ -130,11 +130,12 @@ def shipped(embedder, settings) -> None:
     try:
         from assistant.documents.chunking import chunk_document
         from assistant.documents.loaders import load_document
-        from assistant.ingest import doc_id_for, expand_paths
+        from assistant.firstrun import shipped_sources
+        from assistant.ingest import doc_id_for
     except ImportError as exc:
         print(f"\n跳过已发布 FAQ 测评：无法导入加载器（{exc}）。")
         return
-    files, _ = expand_paths([settings.knowledge_dir])
+    files = shipped_sources(settings)  # what the app loads on first start (the XLSX is the same table)
     chunks: list[Chunk] = []
     everything: list[Chunk] = []
     for path in files:

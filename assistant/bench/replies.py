@@ -83,13 +83,10 @@ def print_triage() -> None:
         except Exception as exc:  # noqa: BLE001 - e.g. ../shared/data missing: note it and go on
             print(f"\n（提示：{name} 无法运行：{type(exc).__name__}: {exc}）")
             continue
-        if rows and isinstance(rows[0], dict):
-            header = list(rows[0].keys())
-            print_table(name, header, [[r.get(h, "") for h in header] for r in rows])
-        else:
-            print(f"\n{name}")
-            for r in rows or []:
-                print("  " + (" | ".join(map(str, r)) if isinstance(r, (list, tuple)) else str(r)))
+        if isinstance(rows, dict) and "skipped" in rows:
+            print(f"\n（提示：{name} 跳过：{rows['skipped']}）")
+        elif isinstance(rows, dict):
+            triage_eval.print_table(rows)
 
 
 def latency(data_dir: Path | None, n_messages: int, repeat: int) -> None:

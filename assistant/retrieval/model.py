@@ -23,7 +23,11 @@ class Hit:
     @property
     def source_label(self) -> str:
         parts = [f"《{self.title}》"]
-        if self.clause:
+        if self.kind == "faq":  # entries of one table share a category: number them so two never look alike
+            ordinal = self.chunk_id.rsplit(":", 1)[-1]
+            number = f" 第{int(ordinal) + 1}条" if ordinal.isdigit() else ""
+            parts.append(f"{self.category or '问答'}{number}")
+        elif self.clause:
             parts.append(self.clause)
         elif self.heading_path:
             parts.append(self.heading_path.split(" > ")[-1])
