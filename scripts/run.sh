@@ -8,5 +8,7 @@ if ! .venv/bin/python -m assistant.firstrun; then
   echo "首次加载知识库失败，请查看上面的提示。" >&2
   exit 1
 fi
+# browser.serverAddress set: Streamlit then prints that URL instead of asking an internet service for this
+# machine's public address (it does so whenever it runs headless without one).
 exec .venv/bin/streamlit run app.py --server.headless true --browser.gatherUsageStats false \
-  --server.fileWatcherType none "$@"
+  --server.fileWatcherType none --browser.serverAddress localhost "$@"
