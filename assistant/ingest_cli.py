@@ -30,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
 def _progress_bar(total_hint: int | None = None):
     from tqdm import tqdm
 
-    return tqdm(total=total_hint, unit="段", desc="嵌入", leave=False, mininterval=0.5, file=sys.stderr)
+    return tqdm(total=total_hint, unit="段", desc="嵌入", leave=False, mininterval=0.5, delay=1.0, file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,15 +84,20 @@ def _add(kb, args, user, add_paths) -> int:
     from tqdm import tqdm
 
     files, _ = expand_paths(args.paths)
-    files_bar = tqdm(total=len(files), unit="个文件", desc="文件", file=sys.stderr, disable=len(files) < 2)
+    files_bar = tqdm(total=len(files), unit="个文件", desc="文件", file=sys.stderr, disable=len(files) < 2, delay=1.0)
     chunk_bar = _progress_bar()
 
+    started = []
+
     def on_file(path: Path) -> None:
+        if started:
+            files_bar.update(1)  # the previous file is done
+        started.append(path)
         files_bar.set_postfix_str(path.name[:30])
 
     summary = add_paths(kb, args.paths, user=user, password=args.password, on_file=on_file,
                         progress=chunk_bar.update)
-    files_bar.update(len(files))
+    files_bar.update(len(files) - files_bar.n)
     chunk_bar.close()
     files_bar.close()
     for o in summary.outcomes:
