@@ -80,8 +80,9 @@ def add_file(kb: KnowledgeBase, path: Path, *, user: str, doc_id: str | None = N
     existing = kb.get_document(doc_id)
     same = kb.find_by_sha(sha)
     if same is not None and (same.id == doc_id or existing is None):
-        return FileOutcome(str(path), "unchanged", same.id, same.title, same.chunk_count, same.status,
-                           f"《{same.source}》内容未变，已跳过。")
+        note = (f"《{same.source}》内容未变，已跳过。" if same.id == doc_id
+                else f"与知识库中的《{same.source}》内容完全相同，已跳过。")
+        return FileOutcome(str(path), "unchanged", same.id, same.title, same.chunk_count, same.status, note)
     try:
         loaded = load_document(path, password=password, source=source)
         chunks = chunk_document(loaded, doc_id, kb.settings)

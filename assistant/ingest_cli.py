@@ -103,7 +103,10 @@ def _add(kb, args, user, add_paths) -> int:
     for o in summary.outcomes:
         if o.outcome == "failed":
             print(f"  失败  {Path(o.path).name}: {o.message}")
-        elif o.outcome != "unchanged":
+        elif o.outcome == "unchanged":
+            if o.message.startswith("与"):
+                print(f"  跳过  {Path(o.path).name}: {o.message}")
+        else:
             extra = f"（提示：{o.message}）" if o.message else ""
             print(f"  {_label(o.outcome)}  {Path(o.path).name}: 《{o.title}》 {o.chunks} 段{extra}")
     print(summary.line())

@@ -8,9 +8,7 @@ write are invisible and removed by ``repair()`` on the next write.
 """
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,10 +24,9 @@ from assistant.store import db
 from assistant.store.chroma import (MAX_BATCH, PAGE, OfflineEmbeddingFunction, collection_name,
                                     forget_embedded_system, open_client)
 from assistant.store.embedding import Embedder, get_embedder
+from assistant.store.lock import StoreLocked, WriteLock
 
-
-class StoreLocked(RuntimeError):
-    """Another process is writing the embedded store."""
+__all__ = ["KnowledgeBase", "DocumentRow", "StoreLocked", "file_sha256"]
 
 
 @dataclass
@@ -83,7 +80,7 @@ class KnowledgeBase:
         self._client_version = -1
         self._current: dict[str, int] | None = None
         self._current_version = -1
-        self._lock_fd: int | None = None
+        self._lock_fd: WriteLock | None = None
 
     # -- plumbing ---------------------------------------------------------------------------------------
     @property
@@ -156,32 +153,19 @@ class KnowledgeBase:
             yield self
             self._dirty(False)
             return
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.settings.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 100, 0).decode("utf-8", "replace").strip() or "另一个进程"
-            os.close(fd)
-            raise StoreLocked(
-                f"知识库正在被另一个进程写入（{holder}）。请等它完成后重试；"
-                "如需多个进程同时写入，请改用 chroma 服务器模式（设置 CHROMA_HOST）。查询不受影响。"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"PID {os.getpid()}".encode(), 0)
-        self._lock_fd = fd
+        lock = WriteLock(self.settings.lock_path)
+        lock.acquire()
+        self._lock_fd = lock
         try:
             if self._collection is not None and self.version() != self._client_version:
-                self.reopen()
+                self.reopen()  # another process wrote since we opened: start from what is on disk
             if self._dirty():
                 self.repair()
             yield self
             self._dirty(False)
         finally:
             self._lock_fd = None
-            os.ftruncate(fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+            lock.release()
 
     def _require_lock(self) -> None:
         if self.embedded and self._lock_fd is None:
