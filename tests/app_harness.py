@@ -114,3 +114,13 @@ def texts(at) -> str:
         parts += [str(e.value) for e in at.get(kind)]
     parts += [e.label for e in at.expander]
     return "\n".join(parts)
+
+
+def signed_in(username: str, password: str):
+    """A fresh AppTest run of app.py, signed in as this account."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    sign_in(at, username, password)
+    assert not at.exception
+    return at

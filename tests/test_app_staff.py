@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from app_harness import APP, STAFF, TRAINER, app_data, ask, sign_in, texts
+from app_harness import APP, STAFF, TRAINER, app_data, ask, sign_in, signed_in, texts
 
 pytestmark = pytest.mark.slow
 ANGRY = "你们这办事效率也太差了！我都跑了三趟了，办个居住证到底要带什么材料？"
@@ -18,10 +18,7 @@ def data(request, tmp_path, monkeypatch):
 
 @pytest.fixture
 def staff(data):
-    at = AppTest.from_file(APP, default_timeout=120).run()
-    sign_in(at, *STAFF)
-    assert not at.exception
-    return at
+    return signed_in(*STAFF)
 
 
 def test_first_start_asks_for_the_first_trainer_and_has_no_default_password(tmp_path, monkeypatch):
@@ -90,8 +87,7 @@ def test_not_useful_feedback_with_reason_reaches_the_trainers_queue(staff, data)
     staff.button(key=f"fb_send_{qid}").click().run()
     assert "已反馈：没用（缺少材料）" in texts(staff)
 
-    trainer = AppTest.from_file(APP, default_timeout=120).run()
-    sign_in(trainer, *TRAINER)
+    trainer = signed_in(*TRAINER)
     trainer.switch_page("assistant/ui/views/gaps.py").run()
     shown = texts(trainer)
     assert "办居住证需要带什么材料？" in shown and "缺少材料" in shown and "一寸照片" in shown

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_harness import APP, REPO, STAFF, TRAINER, app_data, ask, sign_in, texts
+from app_harness import APP, REPO, STAFF, TRAINER, app_data, ask, sign_in, signed_in, texts
 
 pytestmark = pytest.mark.slow
 BIKE = ("自行车停放规定.txt",
@@ -19,10 +19,7 @@ def data(request, tmp_path, monkeypatch):
 
 @pytest.fixture
 def trainer(data):
-    at = AppTest.from_file(APP, default_timeout=120).run()
-    sign_in(at, *TRAINER)
-    assert not at.exception
-    return at
+    return signed_in(*TRAINER)
 
 
 def _docs(at) -> list[str]:

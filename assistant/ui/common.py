@@ -40,3 +40,10 @@ def sample_notice(kb: KnowledgeBase) -> None:
     if shown:
         st.info("**示例**：当前知识库含项目自带的示例知识（" + "、".join(f"《{t}》" for t in shown) +
                 "），仅供演示和试用；正式使用前，请培训管理员上传本单位的政策文件和标准答案，并删除示例。")
+
+
+def page_header(title: str, flash_key: str) -> None:
+    """Title, then the message an action left for this page before its rerun."""
+    st.title(title)
+    if flash := st.session_state.pop(flash_key, None):
+        st.success(flash)

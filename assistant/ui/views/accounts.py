@@ -5,15 +5,13 @@ import pandas as pd
 import streamlit as st
 
 from assistant.ui import auth, resources
-from assistant.ui.common import local_time
+from assistant.ui.common import local_time, page_header
 from assistant.users import (MIN_PASSWORD, ROLE_ZH, ROLES, AccountError, add_account, list_accounts,
                              require_trainer, set_disabled)
 
 account = auth.require_trainer()
 engine = resources.engine()
-st.title("账号")
-if flash := st.session_state.pop("acct_flash", None):
-    st.success(flash)
+page_header("账号", "acct_flash")
 accounts = list_accounts(engine)
 st.dataframe(pd.DataFrame([{"用户名": a.username, "显示名": a.display_name, "角色": ROLE_ZH[a.role],
                             "状态": "已停用" if a.disabled else "正常", "创建时间": local_time(a.created_at)}

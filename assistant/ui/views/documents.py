@@ -5,14 +5,12 @@ import pandas as pd
 import streamlit as st
 
 from assistant.ui import actions, auth, resources
-from assistant.ui.common import KIND_ZH, STATUS_ZH, is_sample, local_time, sample_notice
+from assistant.ui.common import KIND_ZH, STATUS_ZH, is_sample, local_time, page_header, sample_notice
 
 account = auth.require_trainer()
 kb = resources.knowledge_base()
-st.title("知识库管理")
+page_header("知识库管理", "flash")
 sample_notice(kb)
-if flash := st.session_state.pop("flash", None):
-    st.success(flash)
 
 OUTCOME_ZH = {"added": "已加入", "replaced": "已替换", "unchanged": "内容未变，已跳过", "failed": "失败"}
 

@@ -10,15 +10,13 @@ from assistant.documents.model import FaqEntry, IngestError
 from assistant.feedback.faq_edit import (FaqEditError, export_bytes, faq_documents, import_bytes, load_entries,
                                          save_entries)
 from assistant.ui import actions, auth, resources
-from assistant.ui.common import sample_notice
+from assistant.ui.common import page_header, sample_notice
 from assistant.ui.faq_frame import COLUMNS, from_frame, to_frame
 
 account = auth.require_trainer()
 kb = resources.knowledge_base()
-st.title("FAQ 编辑")
+page_header("FAQ 编辑", "faq_flash")
 sample_notice(kb)
-if flash := st.session_state.pop("faq_flash", None):
-    st.success(flash)
 
 docs = faq_documents(kb)
 by_id = {d.id: d for d in docs}

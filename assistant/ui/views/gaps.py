@@ -9,13 +9,11 @@ from assistant.feedback.faq_edit import FaqEditError
 from assistant.feedback.gaps import gap_report, group_to_faq
 from assistant.feedback.records import close_feedback
 from assistant.ui import actions, auth, resources
-from assistant.ui.common import local_time
+from assistant.ui.common import local_time, page_header
 
 account = auth.require_trainer()
 kb = resources.knowledge_base()
-st.title("知识缺口")
-if flash := st.session_state.pop("gap_flash", None):
-    st.success(flash)
+page_header("知识缺口", "gap_flash")
 days = st.select_slider("时间范围", options=[7, 30, 90, 365], value=30, key="gap_days",
                         format_func=lambda d: f"最近 {d} 天")
 report = gap_report(kb, days=days)
