@@ -5,11 +5,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
 from hypothesis import HealthCheck, settings as hsettings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from assistant.config import Settings
 from assistant.ingest import add_paths, remove_document, replace_document
+from assistant.retrieval.retriever import Retriever
+from assistant.retrieval.text import query_tokens
 from assistant.store.kb import KnowledgeBase
 
 from conftest import REPO
@@ -29,6 +32,7 @@ class KnowledgeBaseMachine(RuleBasedStateMachine):
         super().__init__()
         self.tmp = Path(tempfile.mkdtemp(prefix="kbm-"))
         self.kb = KnowledgeBase(Settings(data_dir=self.tmp / "data", knowledge_dir=REPO / "knowledge"))
+        self.retriever = Retriever(self.kb, self.kb.settings)  # refreshed step by step, never rebuilt
         self.model: dict[str, str] = {}      # source name -> current text
         self.dead: list[str] = []            # texts of removed or replaced versions
 
@@ -94,6 +98,16 @@ class KnowledgeBaseMachine(RuleBasedStateMachine):
                 continue
             for chunk, _ in self.kb.vector_search(self.kb.embedder.embed([text])[0], 10):
                 assert chunk.text not in text or any(chunk.text in t for t in live_texts)
+
+    @invariant()
+    def refreshed_lexical_index_equals_a_rebuild(self):
+        refreshed = self.retriever.state()
+        full = Retriever(self.kb, self.kb.settings, persist=False).state()
+        assert refreshed.chunks == full.chunks  # so no chunk of a removed or replaced version is left lexically
+        for text in [*self.model.values(), *self.dead[-3:]]:
+            qt = query_tokens(text)
+            assert np.array_equal(refreshed.passage_bm25.scores(qt), full.passage_bm25.scores(qt))
+            assert np.array_equal(refreshed.doc_bm25.scores(qt), full.doc_bm25.scores(qt))
 
 
 KnowledgeBaseMachine.TestCase.settings = hsettings(

@@ -79,7 +79,11 @@ class Retriever:
         return self.settings.data_dir / "lexical" / self.settings.collection
 
     def state(self) -> IndexState:
-        """The index for the store's current version: loaded from disk, or rebuilt when the stamp moved."""
+        """The index for the store's current version: loaded from disk, or refreshed when the stamp moved.
+
+        A refresh starts from the state in memory (or on disk) and re-reads only documents whose content stamp
+        changed; see ``assistant.retrieval.index`` for why the result equals a rebuild.
+        """
         version = int(self.kb.version())
         if self._state is not None and self._state.version == version:
             return self._state
@@ -93,12 +97,26 @@ class Retriever:
                     self._state = loaded
                     return loaded
                 self._state = loaded if loaded is not None and loaded.model == model else None
-            fresh = IndexState(list(self.kb.iter_chunks()), version, model).build(self.embedder.embed, self._state)
+            stamps = self.kb.document_stamps()  # read after the version: a write in between moves it again
+            chunks = self._current_chunks(self._state, stamps)
+            fresh = IndexState(chunks, version, model, stamps=stamps).build(self.embedder.embed, self._state)
             if self.persist:
                 self.folder.parent.mkdir(parents=True, exist_ok=True)
                 fresh.save(self.folder)
             self._state = fresh
             return fresh
+
+    def _current_chunks(self, previous: IndexState | None, stamps: dict[str, str]) -> list[Chunk]:
+        """Every current chunk in (doc_id, ordinal) order: unchanged documents' from ``previous``, the rest read."""
+        if previous is None or previous.stamps is None:
+            chunks = list(self.kb.iter_chunks())
+        else:
+            kept = previous.stamps
+            chunks = [c for c in previous.chunks if c.doc_id in stamps and kept.get(c.doc_id) == stamps[c.doc_id]]
+            changed = sorted(d for d, s in stamps.items() if kept.get(d) != s)
+            if changed:
+                chunks += self.kb.iter_chunks(where={"doc_id": {"$in": changed}})
+        return sorted(chunks, key=lambda c: (c.doc_id, c.ordinal))
 
     # ---- search --------------------------------------------------------------------------------
     def search(self, query: str, *, history: list[str] | None = None, k: int = 5,

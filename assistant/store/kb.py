@@ -128,6 +128,17 @@ class KnowledgeBase:
             self._current_version = version
         return self._current
 
+    def document_stamps(self) -> dict[str, str]:
+        """doc_id -> a stamp that changes whenever the document's chunks change, for every ready document.
+
+        Derived indexes compare stamps to re-read only what changed. The revision alone is not enough: a removed
+        document that is added again starts over at revision 1, so the stamp also holds when its row was created.
+        """
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(db.documents.c.id, db.documents.c.revision, db.documents.c.added_at)
+                                .where(db.documents.c.status == Status.READY.value)).all()
+        return {r.id: f"{r.revision}@{r.added_at.isoformat()}" for r in rows}
+
     # -- write lock ------------------------------------------------------------------------------------
     def _dirty(self, value: bool | None = None) -> bool:
         """A flag set before chunks are written and cleared when the write finished cleanly."""
