@@ -6,7 +6,7 @@ import json
 import pytest
 
 from assistant.bench.replies import TONE_DATA, _held_out
-from assistant.replies.tone import CATEGORIES, check_tone, load_banned
+from assistant.replies.tone import CATEGORIES, DATA_DIR, check_tone, load_banned, load_drafts, training_drafts
 
 
 @pytest.mark.parametrize("draft, category", [
@@ -59,12 +59,36 @@ def test_labelled_drafts_cover_every_category_and_good_traps():
         assert any(word in t for t in good), word
 
 
-def test_held_out_drafts_meet_the_recall_and_precision_targets():
-    rows = [json.loads(line) for line in TONE_DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
-    held = [r for r in rows if _held_out(r["text"])]
-    flagged = [(bool(r["labels"]), bool(check_tone(r["text"]))) for r in held]
-    tp = sum(b and f for b, f in flagged)
-    fp = sum((not b) and f for b, f in flagged)
-    bad = sum(b for b, _ in flagged)
-    assert tp / bad >= 0.92
-    assert tp / (tp + fp) >= 0.9
+@pytest.mark.parametrize("draft, category", [
+    ("表格上写得明明白白，你是不识字还是怎么着？", "指责"),
+    ("那个你问错地方了，具体哪管我也说不上来。", "推诿"),
+    ("这个事吧，需要综合研判，待条件成熟时统一部署。", "官腔术语"),
+    ("没事儿，审批那边我熟，明天就给你弄下来。", "越权承诺"),
+])
+def test_the_classifier_flags_bad_drafts_no_pattern_names(draft, category):
+    assert check_tone(draft, use_model=False) == []          # the patterns alone miss these
+    flags = check_tone(draft)
+    assert [f.category for f in flags] == [category]
+    assert flags[0].reason and flags[0].rewrite
+
+
+def test_without_the_classifier_the_patterns_still_answer():
+    assert {f.category for f in check_tone("等着吧。", use_model=False)} == {"冷漠命令"}
+    assert check_tone("您先别急，我这就打电话问清楚是哪个科室，五分钟后回复您。") == []
+
+
+def _scores(rows, flagged):
+    tp = sum(1 for r, f in zip(rows, flagged) if r["labels"] and f)
+    fp = sum(1 for r, f in zip(rows, flagged) if not r["labels"] and f)
+    return tp / sum(1 for r in rows if r["labels"]), tp / max(1, tp + fp)
+
+
+def test_blind_drafts_nothing_was_fitted_on_meet_the_targets():
+    """Blind set v2 was written by someone who had seen neither the patterns nor the training drafts."""
+    rows = load_drafts(DATA_DIR / "tone_blind2.jsonl")
+    shared = {r["text"].strip() for r in rows} & {r["text"].strip() for r in training_drafts()}
+    assert len(rows) >= 150 and len(shared) <= 0.05 * len(rows), shared  # a few stock phrases like "下一个。" recur
+    recall, precision = _scores(rows, [bool(check_tone(r["text"])) for r in rows])
+    assert recall >= 0.92 and precision >= 0.9, (recall, precision)
+    rules_recall, _ = _scores(rows, [bool(check_tone(r["text"], use_model=False)) for r in rows])
+    assert recall > rules_recall

@@ -70,18 +70,27 @@ def embed_texts(texts: list[str]) -> np.ndarray:
     return embedder.embed(texts)
 
 
+def proba(model: dict, text: str, vector: np.ndarray | None) -> dict[str, float]:
+    """Label probabilities from a model fitted by ``train.fit_emotion`` (char n-grams, plus the sentence vector
+    when the model was fitted with one: pass it, or the model reads the n-grams alone, as it was never trained)."""
+    x = model["vectorizer"].transform([text])
+    if model["params"].get("uses_embedding"):
+        if vector is None:
+            return {}
+        from scipy.sparse import csr_matrix, hstack
+
+        x = hstack([x, csr_matrix(np.asarray(vector).reshape(1, -1) * model["params"]["emb_weight"])]).tocsr()
+    p = model["clf"].predict_proba(x)[0]
+    return dict(zip(model["clf"].classes_, p.tolist()))
+
+
 def model_probs(text: str) -> dict[str, float]:
     """The fitted model's 7-label probabilities ({} when no model is shipped)."""
     model, embedder = _model()
     if model is None:
         return {}
-    x = model["vectorizer"].transform([text])
-    if model["params"].get("uses_embedding") and embedder is not None:
-        from scipy.sparse import csr_matrix, hstack
-
-        x = hstack([x, csr_matrix(embed_text(text) * model["params"]["emb_weight"])]).tocsr()
-    p = model["clf"].predict_proba(x)[0]
-    return dict(zip(model["clf"].classes_, p.tolist()))
+    vector = embed_text(text) if model["params"].get("uses_embedding") and embedder is not None else None
+    return proba(model, text, vector)
 
 
 def fold(probs7: dict[str, float]) -> dict[str, float]:

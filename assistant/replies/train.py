@@ -1,7 +1,7 @@
 """Rebuilds the shipped triage models: ``python -m assistant.replies.train``.
 
-Emotion and department models come from ../shared data; intent and the risk example index from the project's
-own sentences in assistant/bench/data.
+Emotion and department models come from ../shared data; intent, the risk tiers and the tone classifier from the
+project's own labelled sentences in assistant/bench/data (blind set v2 of risk and tone is never used).
 
 The shared data may not be redistributed, so only the fitted models ship (assistant/replies/models/), never rows.
 The emotion corpus holds many exact duplicate posts; texts are de-duplicated (majority label, ties dropped) before
@@ -34,7 +34,8 @@ EMOTION_PARAMS = {"ngram": (1, 3), "max_features": 30000, "emb_weight": 0.7, "C"
 DEPT_PARAMS = {"ngram": (1, 3), "max_features": 20000, "C": 10.0}
 
 
-DEPT_CUTS = (55, 70)  # the message set is small (495): 30% held out
+DEPT_CUTS = (55, 70)
+PARTS = ("emotion", "department", "intent", "risk", "tone")  # the message set is small (495): 30% held out
 
 
 def _bucket(text: str) -> int:
@@ -121,36 +122,53 @@ def fit_text_classifier(texts: list[str], labels: list[str], params: dict) -> di
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="重新训练分诊模型（情绪、部门分流、意图）并写入 assistant/replies/models/")
+    ap = argparse.ArgumentParser(description="重新训练分诊模型（情绪、部门分流、意图、风险、语气）并写入 assistant/replies/models/")
     ap.add_argument("--cache", type=Path, default=None, help="句向量缓存文件（.npz），可省去重复编码的时间")
     ap.add_argument("--out", type=Path, default=MODEL_DIR)
+    ap.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS),
+                    help="只重训这几部分（默认全部；情绪模型要编码约 9 千条微博，2 核上需要几分钟）")
     args = ap.parse_args(argv)
-    if not EMOTION_FILE.exists() or not MESSAGES_FILE.exists():
-        print(f"找不到训练数据 {SHARED_DATA}：请把共享数据目录放在仓库旁边的 ../shared 后重试。")
+    needs_shared = {"emotion", "department"} & set(args.only)
+    if needs_shared and (not EMOTION_FILE.exists() or not MESSAGES_FILE.exists()):
+        print(f"找不到训练数据 {SHARED_DATA}：请把共享数据目录放在仓库旁边的 ../shared 后重试"
+              "（风险、语气、意图模型只用本项目的数据：可用 --only risk tone intent）。")
         return 1
     args.out.mkdir(parents=True, exist_ok=True)
-    t0 = time.time()
-    data = [(t, y) for t, y in load_emotion() if split_of(t) in ("train", "dev")]
-    texts, labels = [t for t, _ in data], [y for _, y in data]
-    vectors = embed_cached(texts, EMOTION_PARAMS["embedder"], args.cache)
-    joblib.dump(fit_emotion(texts, labels, vectors, EMOTION_PARAMS), args.out / "emotion.joblib", compress=3)
-    # fallback when the sentence-vector model is not installed: char n-grams only
-    joblib.dump(fit_emotion(texts, labels, None, EMOTION_PARAMS), args.out / "emotion_char.joblib", compress=3)
-    print(f"emotion: {len(texts)} distinct texts (train+dev) in {time.time() - t0:.0f}s")
+    if "emotion" in args.only:
+        t0 = time.time()
+        data = [(t, y) for t, y in load_emotion() if split_of(t) in ("train", "dev")]
+        texts, labels = [t for t, _ in data], [y for _, y in data]
+        vectors = embed_cached(texts, EMOTION_PARAMS["embedder"], args.cache)
+        joblib.dump(fit_emotion(texts, labels, vectors, EMOTION_PARAMS), args.out / "emotion.joblib", compress=3)
+        # fallback when the sentence-vector model is not installed: char n-grams only
+        joblib.dump(fit_emotion(texts, labels, None, EMOTION_PARAMS), args.out / "emotion_char.joblib", compress=3)
+        print(f"emotion: {len(texts)} distinct texts (train+dev) in {time.time() - t0:.0f}s")
+    if "department" in args.only:
+        msgs = [(t, y) for t, y in load_messages() if split_of(t, DEPT_CUTS) != "test"]
+        dept = fit_text_classifier([t for t, _ in msgs], [y for _, y in msgs], DEPT_PARAMS)
+        joblib.dump(dept, args.out / "department.joblib", compress=3)
+        print(f"department: {len(msgs)} messages (train+dev)")
+    if "intent" in args.only:
+        from assistant.replies.intent import fit_intent_model
 
-    msgs = [(t, y) for t, y in load_messages() if split_of(t, DEPT_CUTS) != "test"]
-    dept = fit_text_classifier([t for t, _ in msgs], [y for _, y in msgs], DEPT_PARAMS)
-    joblib.dump(dept, args.out / "department.joblib", compress=3)
-    print(f"department: {len(msgs)} messages (train+dev)")
+        joblib.dump(fit_intent_model(), args.out / "intent.joblib", compress=3)
+    if "risk" in args.only:
+        from assistant.replies.risk import build_exemplars, fit_classifier, training_examples
 
-    from assistant.replies.intent import fit_intent_model
+        rows = training_examples()
+        index = build_exemplars(rows)
+        np.savez(args.out / "risk_exemplars.npz", texts=np.array(index.texts), kinds=np.array(index.kinds),
+                 vectors=index.vectors.astype(np.float32))
+        joblib.dump(fit_classifier(rows, index.vectors), args.out / "risk_clf.joblib", compress=3)
+        print(f"risk: {len(rows)} labelled sentences ({sum(1 for r in rows if r['risk'])} red flags)")
+    if "tone" in args.only:
+        from assistant.replies.emotion import embed_texts
+        from assistant.replies.tone import fit_model, training_drafts
 
-    joblib.dump(fit_intent_model(), args.out / "intent.joblib", compress=3)
-    from assistant.replies.risk import build_exemplars, load_examples
-
-    index = build_exemplars(load_examples())
-    np.savez(args.out / "risk_exemplars.npz", texts=np.array(index.texts), kinds=np.array(index.kinds),
-             vectors=index.vectors.astype(np.float32))
+        drafts = training_drafts()
+        tone = fit_model(drafts, embed_texts([d["text"].strip() for d in drafts]))
+        joblib.dump(tone, args.out / "tone.joblib", compress=3)
+        print(f"tone: {len(drafts)} labelled drafts ({sum(1 for d in drafts if d['labels'])} with a problem)")
     for p in sorted(list(args.out.glob("*.joblib")) + list(args.out.glob("*.npz"))):
         print(f"  {p.name}: {p.stat().st_size / 1e6:.2f} MB")
     return 0
