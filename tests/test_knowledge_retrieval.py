@@ -81,3 +81,15 @@ def test_guide_chunks_are_clean_and_structured(shipped):
     joined = "\n".join(c.text for c in chunks)
     for junk in ("下载本文档", "版权", "免责声明", "点击", "#"):
         assert junk not in joined
+
+
+def test_at_most_one_related_faq_entry_and_none_beside_a_direct_answer(shipped):
+    """The runner-up FAQ entry was measured to be the wrong one almost every time, so it is never listed."""
+    _, retriever = shipped
+    direct = retriever.search("办理居住证要带哪些材料？")
+    assert direct.faq is not None
+    assert not [h for h in direct.hits if h.kind == "faq"]
+    for query in ("居住证丢了怎么补", "12345和110有啥区别", "社保断了几个月有影响吗"):
+        result = retriever.search(query)
+        listed = [h for h in result.hits if h.kind == "faq"]
+        assert len(listed) <= 1, (query, [h.questions[0] for h in listed])

@@ -1,4 +1,4 @@
-"""An in-memory knowledge base with the store's read API (version, iter_chunks, vector_search).
+"""An in-memory knowledge base with the store's read API (version, document_stamps, iter_chunks, vector_search).
 
 Why it exists: benchmarks at 50k synthetic chunks and quick experiments need the retriever
 without paying chromadb ingestion; the shipped app always runs on ``assistant.store.kb``.
@@ -45,6 +45,7 @@ class MemoryKB:
         self._chunks: list[Chunk] = []
         self._vectors = np.zeros((0, 1), dtype=np.float32)
         self._version = 0
+        self._stamps: dict[str, str] = {}
         if chunks:
             self.add_chunks(chunks, vectors)
 
@@ -53,18 +54,25 @@ class MemoryKB:
         self._vectors = vectors if not self._chunks else np.vstack([self._vectors, vectors])
         self._chunks.extend(chunks)
         self._version += 1
+        for doc_id in {c.doc_id for c in chunks}:
+            self._stamps[doc_id] = str(self._version)
 
     def remove_document(self, doc_id: str) -> None:
         keep = [i for i, c in enumerate(self._chunks) if c.doc_id != doc_id]
         self._chunks = [self._chunks[i] for i in keep]
         self._vectors = self._vectors[keep]
         self._version += 1
+        self._stamps.pop(doc_id, None)
 
     def version(self) -> int:
         return self._version
 
-    def iter_chunks(self) -> Iterator[Chunk]:
-        return iter(list(self._chunks))
+    def document_stamps(self) -> dict[str, str]:
+        """doc_id -> a stamp that changes whenever the document's chunks change (as ``KnowledgeBase``)."""
+        return dict(self._stamps)
+
+    def iter_chunks(self, where: dict | None = None) -> Iterator[Chunk]:
+        return iter([c for c in self._chunks if matches(chunk_meta(c), where)])
 
     def vector_search(self, query_vec: np.ndarray, k: int, where: dict | None = None) -> list[tuple[Chunk, float]]:
         if not self._chunks:
