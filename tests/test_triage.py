@@ -165,3 +165,20 @@ def test_risk_bench_scores_each_set_with_tiers_that_never_saw_it():
         assert shipped["recall"] > keywords["recall"] and shipped["false_alarm_rate"] < keywords["false_alarm_rate"]
     first = next(v for k, v in figures.items() if k.startswith("自编集"))["规则+相似例句+分类器（发布）"]
     assert first["recall"] == 1.0
+
+
+def test_learned_risk_tiers_do_not_depend_on_the_emotion_model(tmp_path, monkeypatch):
+    """Deleting the shared-data emotion model (see README) must not switch off the risk tiers."""
+    import shutil
+
+    from assistant.replies import emotion
+
+    shutil.copy(emotion.MODEL_DIR / "emotion_char.joblib", tmp_path / "emotion_char.joblib")
+    monkeypatch.setattr(emotion, "MODEL_DIR", tmp_path)
+    emotion._model.cache_clear()
+    try:
+        assert emotion._model()[1] is None          # emotion falls back to char n-grams
+        flags = detect_risks("我跟我妈已经道过别了")   # no pattern names this one
+        assert flags and flags[0].kind == "self_harm"
+    finally:
+        emotion._model.cache_clear()

