@@ -163,3 +163,16 @@ def test_reader_sees_documents_added_by_another_process(settings, tmp_path):
     added = _cli(settings.data_dir, "add", str(write(tmp_path / "in2", "居住证.txt", RESIDENCE)))
     assert added.returncode == 0, added.stderr
     assert any(c.title == "居住证办理须知" for c, _ in vector_hits(kb, RESIDENCE))
+
+
+def test_vector_ids_agree_with_vector_search_and_skip_replaced_revisions(kb, tmp_path):
+    path = write(tmp_path / "in", "居住证.txt", RESIDENCE)
+    add_paths(kb, [path, write(tmp_path / "in", "参保.txt", PENSION)], user="t")
+    write(tmp_path / "in", "居住证.txt", RESIDENCE.replace("十五日", "十日"))
+    add_paths(kb, [path], user="t")                  # revision 2; revision 1 must never come back
+    query = kb.embedder.embed(["居住证多久能拿到"])[0]
+    full = kb.vector_search(query, 5)
+    ids = kb.vector_ids(query, 5)
+    assert [(c.id, round(s, 5)) for c, s in full] == [(cid, round(s, 5)) for cid, s in ids]
+    assert {cid for cid, _ in ids} <= {c.id for c in kb.iter_chunks()}
+    assert any("十日" in c.text for c, _ in full) and not any("十五日" in c.text for c, _ in full)

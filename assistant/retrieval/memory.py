@@ -74,6 +74,9 @@ class MemoryKB:
     def iter_chunks(self, where: dict | None = None) -> Iterator[Chunk]:
         return iter([c for c in self._chunks if matches(chunk_meta(c), where)])
 
+    def vector_ids(self, query_vec: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
+        return [(c.id, sim) for c, sim in self.vector_search(query_vec, k, where)]
+
     def vector_search(self, query_vec: np.ndarray, k: int, where: dict | None = None) -> list[tuple[Chunk, float]]:
         if not self._chunks:
             return []

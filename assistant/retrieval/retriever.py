@@ -220,14 +220,14 @@ class Retriever:
         vector: dict[str, float] = {}
         if self.passage_weights.lexical < 1.0:
             where = _where(filters or {})
-            for chunk, sim in self.kb.vector_search(qvec, CANDIDATES + 10, where=where or None):
-                i = st.by_id.get(chunk.id)
-                if i is None or chunk.kind == "faq" or (allowed is not None and not allowed[i]):
+            for cid, sim in self.kb.vector_ids(qvec, CANDIDATES + 10, where=where or None):
+                i = st.by_id.get(cid)
+                if i is None or st.chunks[i].kind == "faq" or (allowed is not None and not allowed[i]):
                     continue
-                vector[chunk.id] = sim
-                if chunk.id not in document:
-                    j = st.doc_pos.get(chunk.doc_id)
-                    document[chunk.id] = float(doc[j]) if j is not None else 0.0
+                vector[cid] = sim
+                if cid not in document:
+                    j = st.doc_pos.get(st.chunks[i].doc_id)
+                    document[cid] = float(doc[j]) if j is not None else 0.0
         ranked = _rescue_clear_vector_winner(fuse(lexical, vector, self.passage_weights, document), vector)
         # a lexical-only candidate was not among the top vector matches: its cosine is at most the lowest seen
         floor = min(vector.values(), default=0.0)

@@ -77,6 +77,7 @@ class KnowledgeBase:
         self._embedder = embedder
         self._client = None
         self._collection = None
+        self._count_cache: tuple[int, int] | None = None
         self._client_version = -1
         self._current: dict[str, int] | None = None
         self._current_version = -1
@@ -226,11 +227,38 @@ class KnowledgeBase:
     def count(self) -> int:
         return self.collection.count()
 
+    def _count(self) -> int:
+        """Records in the collection (all revisions), cached per version stamp: ``count()`` costs ~6 ms at 50k."""
+        version = self.version()
+        if self._count_cache is None or self._count_cache[0] != version:
+            self._count_cache = (version, self.collection.count())
+        return self._count_cache[1]
+
+    def vector_ids(self, query_vec: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine) of the nearest current chunks, best first, without reading texts or metadata.
+
+        The retriever already holds every chunk in its index, so it needs only ids: asking chromadb for distances
+        alone takes ~4 ms at 50k records against ~21 ms with documents and metadata. The record id carries the
+        revision, so stale revisions are dropped without the metadata.
+        """
+        current = self.current_revisions()
+        if not current:
+            return []
+        n = min(max(k * 2, k + 10), max(1, self._count()))
+        res = self.collection.query(query_embeddings=[np.asarray(query_vec, dtype=np.float32).tolist()],
+                                    n_results=n, where=where, include=["distances"])
+        out = []
+        for rid, dist in zip(res["ids"][0], res["distances"][0]):
+            doc_id, rev, ordinal = rid.rsplit(":", 2)
+            if current.get(doc_id) == int(rev[1:]):
+                out.append((f"{doc_id}:{ordinal}", 1.0 - float(dist)))
+        return out[:k]
+
     def vector_search(self, query_vec: np.ndarray, k: int, where: dict | None = None) -> list[tuple[Chunk, float]]:
         current = self.current_revisions()
         if not current:
             return []
-        n = min(max(k * 2, k + 10), max(1, self.collection.count()))
+        n = min(max(k * 2, k + 10), max(1, self._count()))
         res = self.collection.query(query_embeddings=[np.asarray(query_vec, dtype=np.float32).tolist()],
                                     n_results=n, where=where, include=["documents", "metadatas", "distances"])
         out = []
