@@ -53,7 +53,9 @@ def test_angry_question_gets_four_parts_variants_citations_and_is_logged_masked(
         assert part in shown
     assert [t.label for t in staff.tabs] == ["窗口面对面", "12345 电话", "书面答复"]
     assert len([c for c in staff.code if c.value.strip()]) == 3  # each variant copyable
-    assert any("《" in e.label for e in staff.expander)  # cited passages: document and clause
+    labels = [e.label for e in staff.expander]
+    assert any("《" in label for label in labels)  # cited passages: document and clause
+    assert len(set(labels)) == len(labels)          # two passages of one section are told apart
     assert "居住证" in shown and "用时" in shown
 
     from assistant.store import db

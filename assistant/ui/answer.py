@@ -2,6 +2,7 @@
 variants, 一次性告知, cited passages, and the feedback widgets. Pure display plus calls into assistant.feedback."""
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import streamlit as st
@@ -59,19 +60,32 @@ def _nvc(suggestion: Any, turn: int) -> None:
     st.caption("点代码框右上角的复制按钮，可直接粘贴使用。")
 
 
+def distinct_labels(items: list[tuple[str, str]]) -> list[str]:
+    """(label, text) -> labels, where two passages of one section also show how each begins, so staff can tell
+    "《指南》（五）" from "《指南》（五）" apart before opening them."""
+    counts = Counter(label for label, _ in items)
+    out = []
+    for label, text in items:
+        if counts[label] > 1:
+            start = " ".join(text.split())[:14]
+            label = f"{label} · {start}…"
+        out.append(label)
+    return out
+
+
 def _citations(result: Any, suggestion: Any) -> None:
     cites = list(suggestion.citations)
     if cites:
         st.markdown("**依据**")
-        for c in cites:
-            with st.expander(c.label, icon=":material/description:"):
+        for c, label in zip(cites, distinct_labels([(c.label, c.text) for c in cites])):
+            with st.expander(label, icon=":material/description:"):
                 st.markdown(c.text)
         return
     hits = [h for h in result.hits if h.kind != "faq"][:3]
     if hits:
         st.markdown("**相关段落**（仅供参考，未作为答复依据）")
-        for h in hits:
-            with st.expander(h.source_label, icon=":material/description:"):
+        for h, label in zip(hits, distinct_labels([(h.source_label, h.text) for h in hits])):
+            with st.expander(label, icon=":material/description:"):
                 st.markdown(h.text)
 
 
