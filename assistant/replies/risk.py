@@ -14,8 +14,8 @@ of red flags. So two learned tiers follow when no pattern fires, both fitted on 
 2. a classifier (models/risk_clf.joblib: char n-grams + the sentence vector, logistic regression): fires only when
    it is very sure, for red flags phrased unlike any example.
 
-The thresholds were chosen on blind sets v1 and v2 (assistant/bench/data/risk_blind*.jsonl), each left out of
-training in turn; the reported figure is blind set v3 (risk_blind3.jsonl), which no model or threshold has seen.
+The thresholds were chosen on blind sets v1-v3 (assistant/bench/data/risk_blind*.jsonl), each left out of
+training in turn; the reported figure is blind set v4 (risk_blind4.jsonl), which no model or threshold has seen.
 """
 from __future__ import annotations
 
@@ -45,11 +45,12 @@ EXEMPLAR_FILE = Path(__file__).resolve().parent / "models" / "risk_exemplars.npz
 CLASSIFIER_FILE = Path(__file__).resolve().parent / "models" / "risk_clf.joblib"
 DATA_DIR = Path(__file__).resolve().parents[1] / "bench" / "data"
 EXAMPLES_FILE = DATA_DIR / "risk_utterances.jsonl"
-# what the shipped tiers learn from; blind set v3 (risk_blind3.jsonl) is never among them
+# what the shipped tiers learn from; blind set v4 (risk_blind4.jsonl) is never among them
 TRAINING_FILES = (EXAMPLES_FILE, DATA_DIR / "risk_more.jsonl", DATA_DIR / "risk_more2.jsonl",
-                  DATA_DIR / "risk_blind.jsonl", DATA_DIR / "risk_blind2.jsonl")
-# chosen on blind sets v1 and v2, each left out of training in turn (v1: recall 1.000, false alarms 0.037;
-# v2: 0.960 / 0.010); v3 reports
+                  DATA_DIR / "risk_more3.jsonl", DATA_DIR / "risk_blind.jsonl", DATA_DIR / "risk_blind2.jsonl",
+                  DATA_DIR / "risk_blind3.jsonl")
+# chosen on blind sets v1-v3, each left out of training in turn (recall / false alarms: v1 1.000 / 0.037,
+# v2 0.980 / 0.030, v3 0.990 / 0.020); v4 reports
 KNN_MIN_SIM = 0.74    # cosine similarity the closest red example must reach
 KNN_MARGIN = 0.01     # ...and by how much it must beat the closest harmless example
 CLASSIFIER_MIN = 0.9  # red-flag probability the classifier needs on its own
