@@ -158,7 +158,7 @@ def test_risk_bench_scores_each_set_with_tiers_that_never_saw_it():
     from assistant.bench.triage_eval import risk_rows
 
     figures = risk_rows()["figures"]
-    assert len(figures) == 5
+    assert len(figures) == 6
     for name, by_method in figures.items():
         shipped = by_method["规则+相似例句+分类器（发布）"]
         keywords = by_method["关键词表（基线）"]
@@ -182,3 +182,20 @@ def test_learned_risk_tiers_do_not_depend_on_the_emotion_model(tmp_path, monkeyp
         assert flags and flags[0].kind == "self_harm"
     finally:
         emotion._model.cache_clear()
+
+
+@pytest.mark.parametrize("text", [
+    "上周在窗口晕倒的那位阿姨已经出院了，家属今天来送锦旗",
+    "前阵子说要拉横幅那事后来解决了，谢谢你们跑前跑后",
+    "走丢的外公昨晚已经找回来了，麻烦把登记撤了",
+])
+def test_a_matter_reported_as_over_raises_no_flag(text):
+    assert detect_risks(text) == []
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("上回的事是解决了，这回再拖着不办我就去北京", "extreme"),
+    ("问题到现在也没解决，我今天就坐这不走了", "extreme"),
+])
+def test_a_past_matter_with_a_new_threat_still_fires(text, kind):
+    assert kind in [f.kind for f in detect_risks(text)]

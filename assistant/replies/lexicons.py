@@ -90,8 +90,8 @@ def need_for(text: str, emotion: str, folder: Path = LEXICON_DIR) -> Need:
 def risk_patterns(folder: Path = LEXICON_DIR) -> tuple[RiskPattern, ...]:
     out = []
     for i, r in enumerate(read_rows(folder / "risk_words.csv"), start=1):
-        if r["type"] not in ("word", "regex", "except"):
-            raise LexiconError(f"risk_words.csv 第 {i} 条的 type “{r['type']}” 不认识：应为 word / regex / except。")
+        if r["type"] not in ("word", "regex", "except", "settled"):
+            raise LexiconError(f"risk_words.csv 第 {i} 条的 type “{r['type']}” 不认识：应为 word / regex / except / settled。")
         if r["kind"] not in RISK_KINDS + ("any",):
             raise LexiconError(f"risk_words.csv 第 {i} 条的 kind “{r['kind']}” 不认识：应为 {RISK_KINDS} 或 any。")
         text = re.escape(r["pattern"]) if r["type"] == "word" else r["pattern"]

@@ -14,12 +14,13 @@ of red flags. So two learned tiers follow when no pattern fires, both fitted on 
 2. a classifier (models/risk_clf.joblib: char n-grams + the sentence vector, logistic regression): fires only when
    it is very sure, for red flags phrased unlike any example.
 
-The thresholds were chosen on blind sets v1-v3 (assistant/bench/data/risk_blind*.jsonl), each left out of
-training in turn; the reported figure is blind set v4 (risk_blind4.jsonl), which no model or threshold has seen.
+The thresholds were chosen on blind sets v1-v4 (assistant/bench/data/risk_blind*.jsonl), each left out of
+training in turn; the reported figure is blind set v5 (risk_blind5.jsonl), which no model or threshold has seen.
 """
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,15 +46,18 @@ EXEMPLAR_FILE = Path(__file__).resolve().parent / "models" / "risk_exemplars.npz
 CLASSIFIER_FILE = Path(__file__).resolve().parent / "models" / "risk_clf.joblib"
 DATA_DIR = Path(__file__).resolve().parents[1] / "bench" / "data"
 EXAMPLES_FILE = DATA_DIR / "risk_utterances.jsonl"
-# what the shipped tiers learn from; blind set v4 (risk_blind4.jsonl) is never among them
+# what the shipped tiers learn from; blind set v5 (risk_blind5.jsonl) is never among them
 TRAINING_FILES = (EXAMPLES_FILE, DATA_DIR / "risk_more.jsonl", DATA_DIR / "risk_more2.jsonl",
                   DATA_DIR / "risk_more3.jsonl", DATA_DIR / "risk_blind.jsonl", DATA_DIR / "risk_blind2.jsonl",
-                  DATA_DIR / "risk_blind3.jsonl")
+                  DATA_DIR / "risk_blind3.jsonl", DATA_DIR / "risk_blind4.jsonl")
 # chosen on blind sets v1-v3, each left out of training in turn (recall / false alarms: v1 1.000 / 0.037,
-# v2 0.980 / 0.030, v3 0.990 / 0.020); v4 reports
+# v2 0.980 / 0.030, v3 0.990 / 0.020); v4 showed resolved past incidents firing (see ``settled``); v5 reports
 KNN_MIN_SIM = 0.74    # cosine similarity the closest red example must reach
 KNN_MARGIN = 0.01     # ...and by how much it must beat the closest harmless example
 CLASSIFIER_MIN = 0.9  # red-flag probability the classifier needs on its own
+# ...and at least this much for a similar-example flag to stand: on v1-v4 (each left out of training) it cut
+# false alarms from 0.050/0.030/0.020/0.060 to 0.025/0.010/0.020/0.040 with recall unchanged
+KNN_NEEDS_CLASSIFIER = 0.2
 CLASSIFIER_PARAMS = {"ngram": (1, 3), "max_features": 20000, "emb_weight": 2.0, "C": 4.0, "embedder": "m3e-small"}
 
 
@@ -160,6 +164,8 @@ def detect_risks(text: str, folder: Path = LEXICON_DIR, similarity: bool = True,
     When no pattern fires and ``similarity`` is on, the learned tiers get a say (``detector``, by default the
     shipped one); without a sentence-vector model they are skipped and only the patterns answer.
     """
+    if settled(text, folder):
+        return []
     flags = rule_risks(text, folder)
     if flags or not similarity:
         return flags
@@ -172,11 +178,12 @@ def detect_risks(text: str, folder: Path = LEXICON_DIR, similarity: bool = True,
     vector = embed_text(clean)
     if vector is None:
         return []
+    p = _red_probability(det.classifier, clean, vector) if det.classifier is not None else None
     hit = similar_risk(vector, det.exemplars)
-    if hit is None and det.classifier is not None:
-        p = _red_probability(det.classifier, clean, vector)
-        if p >= CLASSIFIER_MIN:
-            hit = _classifier_flag(vector, det.exemplars, p)
+    if hit is not None and p is not None and p < KNN_NEEDS_CLASSIFIER:
+        hit = None  # a look-alike topic ("孩子上学的学区怎么查" near a threat about a child's school)
+    if hit is None and p is not None and p >= CLASSIFIER_MIN:
+        hit = _classifier_flag(vector, det.exemplars, p)
     return [hit] if hit else []
 
 
@@ -190,11 +197,23 @@ def _classifier_flag(vector: np.ndarray, index: ExemplarIndex, p: float) -> Risk
                     evidence=f"风险分类器判断（把握 {p:.2f}），最接近的例句：{index.texts[near]}")
 
 
+_STILL_OPEN = re.compile(r"(没|不|未|还没|没有)(能)?(解决|处理好|办好|找到|找回|出院)|解决不了|又|还要|再不|这回|这次|下回|下次|再来")
+
+
+def settled(text: str, folder: Path = LEXICON_DIR) -> bool:
+    """The sentence reports the matter as over ("上次晕倒那位大爷已经出院了", "那事后来解决了") and does not
+    also say it is still open: thanks and follow-ups about past incidents must not bring up a protocol card."""
+    clean = normalise(text)
+    if _STILL_OPEN.search(clean):
+        return False
+    return any(p.type == "settled" and p.pattern.search(clean) for p in risk_patterns(folder))
+
+
 def rule_risks(text: str, folder: Path = LEXICON_DIR) -> list[RiskFlag]:
     masked = _mask_harmless(normalise(text), folder)
     found: dict[str, list[str]] = {}
     for p in risk_patterns(folder):
-        if p.type == "except":
+        if p.type in ("except", "settled"):
             continue
         m = p.pattern.search(masked)
         if m:
