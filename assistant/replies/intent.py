@@ -7,12 +7,13 @@ because a model fitted on ~100 sentences generalises poorly. Department routing 
 """
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from assistant.replies.lexicons import read_labelled
 
 INTENTS = ("咨询", "办事材料", "进度查询", "投诉", "求助", "表扬", "建议")
 DATA_FILE = Path(__file__).resolve().parents[1] / "bench" / "data" / "intent_utterances.jsonl"
@@ -49,8 +50,7 @@ def rule_scores(text: str) -> dict[str, float]:
 
 
 def load_utterances(path: Path = DATA_FILE) -> list[dict]:
-    with open(path, encoding="utf-8") as f:
-        return [r for r in (json.loads(line) for line in f if line.strip()) if "text" in r]
+    return read_labelled(path)
 
 
 def fit_intent_model(path: Path = DATA_FILE) -> dict:

@@ -6,6 +6,7 @@ without touching Python; each file starts with ``#`` comment lines saying what i
 from __future__ import annotations
 
 import csv
+import json
 import io
 import re
 from dataclasses import dataclass
@@ -45,6 +46,22 @@ class RiskPattern:
     type: str       # word / regex / except
     pattern: re.Pattern[str]
     note: str
+
+
+def read_labelled(path: Path) -> list[dict]:
+    """The project's labelled sentences (assistant/bench/data/*.jsonl): one JSON object per line; a line
+    without "text" (the file's "about" header) is skipped."""
+    with open(path, encoding="utf-8") as f:
+        return [r for r in (json.loads(line) for line in f if line.strip()) if "text" in r]
+
+
+def distinct_labelled(files, key) -> list[dict]:
+    """Rows of several labelled files, the first occurrence of each ``key(text)`` kept."""
+    seen: dict[str, dict] = {}
+    for path in files:
+        for r in read_labelled(path):
+            seen.setdefault(key(r["text"]), r)
+    return list(seen.values())
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:

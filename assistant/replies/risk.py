@@ -19,16 +19,15 @@ training in turn; the reported figure is blind set v5 (risk_blind5.jsonl), which
 """
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from assistant.replies.lexicons import LEXICON_DIR, risk_patterns
+from assistant.replies.lexicons import LEXICON_DIR, distinct_labelled, read_labelled, risk_patterns
 from assistant.replies.model import ProtocolCard, RiskFlag
 
 KIND_ZH = {
@@ -67,19 +66,30 @@ class ExemplarIndex:
     kinds: tuple[str, ...]   # "" for a harmless example
     vectors: np.ndarray      # unit vectors, one row per text
 
+    @cached_property
+    def red(self) -> np.ndarray:
+        """Row positions of the red-flag examples (computed once, not per query)."""
+        return np.flatnonzero([bool(k) for k in self.kinds])
+
+    @cached_property
+    def safe(self) -> np.ndarray:
+        return np.flatnonzero([not k for k in self.kinds])
+
+    def nearest(self, vector: np.ndarray) -> tuple[int, float, float]:
+        """(row of the closest red example, its cosine, the closest harmless example's cosine)."""
+        sims = self.vectors @ np.asarray(vector, dtype=np.float32).ravel()
+        near = int(self.red[np.argmax(sims[self.red])])
+        best_safe = float(sims[self.safe].max()) if len(self.safe) else -1.0
+        return near, float(sims[near]), best_safe
+
 
 def load_examples(path: Path = EXAMPLES_FILE) -> list[dict]:
-    with open(path, encoding="utf-8") as f:
-        return [r for r in (json.loads(line) for line in f if line.strip()) if "text" in r]
+    return read_labelled(path)
 
 
 def training_examples(files: tuple[Path, ...] = TRAINING_FILES) -> list[dict]:
     """Every labelled sentence the shipped tiers learn from, first occurrence of a text kept."""
-    seen: dict[str, dict] = {}
-    for path in files:
-        for r in load_examples(path):
-            seen.setdefault(normalise(r["text"]), r)
-    return list(seen.values())
+    return distinct_labelled(files, normalise)
 
 
 def build_exemplars(rows: list[dict], vectors: np.ndarray | None = None) -> ExemplarIndex:
@@ -130,19 +140,12 @@ def _red_probability(classifier: dict, text: str, vector: np.ndarray) -> float:
     return proba(classifier, text, vector).get("red", 0.0)
 
 
-def similar_risk(vector: np.ndarray, index: ExemplarIndex) -> RiskFlag | None:
+def similar_risk(near: int, sim: float, best_safe: float, index: ExemplarIndex) -> RiskFlag | None:
     """A flag of the nearest red example's kind when it is close and clearly closer than any harmless one."""
-    sims = index.vectors @ np.asarray(vector, dtype=np.float32).ravel()
-    red = np.array([bool(k) for k in index.kinds])
-    if not red.any():
-        return None
-    near = int(np.flatnonzero(red)[np.argmax(sims[red])])
-    best_safe = float(sims[~red].max()) if (~red).any() else -1.0
-    if sims[near] < KNN_MIN_SIM or sims[near] - best_safe < KNN_MARGIN:
+    if sim < KNN_MIN_SIM or sim - best_safe < KNN_MARGIN:
         return None
     kind = index.kinds[near]
-    return RiskFlag(kind=kind, kind_zh=KIND_ZH[kind],
-                    evidence=f"与风险例句相似（{sims[near]:.2f}）：{index.texts[near]}")
+    return RiskFlag(kind=kind, kind_zh=KIND_ZH[kind], evidence=f"与风险例句相似（{sim:.2f}）：{index.texts[near]}")
 
 
 def normalise(text: str) -> str:
@@ -170,7 +173,7 @@ def detect_risks(text: str, folder: Path = LEXICON_DIR, similarity: bool = True,
     if flags or not similarity:
         return flags
     det = detector if detector is not None else shipped_detector()
-    if det.exemplars is None:
+    if det.exemplars is None or not len(det.exemplars.red):
         return []
     from assistant.replies.emotion import embed_text
 
@@ -179,22 +182,16 @@ def detect_risks(text: str, folder: Path = LEXICON_DIR, similarity: bool = True,
     if vector is None:
         return []
     p = _red_probability(det.classifier, clean, vector) if det.classifier is not None else None
-    hit = similar_risk(vector, det.exemplars)
+    near, sim, best_safe = det.exemplars.nearest(vector)
+    hit = similar_risk(near, sim, best_safe, det.exemplars)
     if hit is not None and p is not None and p < KNN_NEEDS_CLASSIFIER:
         hit = None  # a look-alike topic ("孩子上学的学区怎么查" near a threat about a child's school)
     if hit is None and p is not None and p >= CLASSIFIER_MIN:
-        hit = _classifier_flag(vector, det.exemplars, p)
+        # the classifier says "red" but not which kind: take the kind of the nearest red example
+        kind = det.exemplars.kinds[near]
+        hit = RiskFlag(kind=kind, kind_zh=KIND_ZH[kind],
+                       evidence=f"风险分类器判断（把握 {p:.2f}），最接近的例句：{det.exemplars.texts[near]}")
     return [hit] if hit else []
-
-
-def _classifier_flag(vector: np.ndarray, index: ExemplarIndex, p: float) -> RiskFlag:
-    """The classifier says "red" but not which kind: take the kind of the nearest red example."""
-    sims = index.vectors @ np.asarray(vector, dtype=np.float32).ravel()
-    red = np.flatnonzero([bool(k) for k in index.kinds])
-    near = int(red[np.argmax(sims[red])])
-    kind = index.kinds[near]
-    return RiskFlag(kind=kind, kind_zh=KIND_ZH[kind],
-                    evidence=f"风险分类器判断（把握 {p:.2f}），最接近的例句：{index.texts[near]}")
 
 
 _STILL_OPEN = re.compile(r"(没|不|未|还没|没有)(能)?(解决|处理好|办好|找到|找回|出院)|解决不了|又|还要|再不|这回|这次|下回|下次|再来")

@@ -20,11 +20,12 @@ set v1 (tone_blind.jsonl) left out of training; the reported figure is blind set
 from __future__ import annotations
 
 import csv
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from assistant.replies.lexicons import distinct_labelled, read_labelled
 
 CATEGORIES = ("推诿", "指责", "冷漠命令", "越权承诺", "官腔术语")
 BANNED_CSV = Path(__file__).resolve().parents[2] / "knowledge" / "lexicons" / "banned_phrases.csv"
@@ -168,17 +169,11 @@ def _check_sentence(s: str, whole: str, flags: list[ToneFlag]) -> None:
         _flag(flags, "官腔术语", s, m)
 
 
-def load_drafts(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as f:
-        return [r for r in (json.loads(line) for line in f if line.strip()) if "text" in r]
+load_drafts = read_labelled
 
 
 def training_drafts(files: tuple[Path, ...] = TRAINING_FILES) -> list[dict]:
-    seen: dict[str, dict] = {}
-    for path in files:
-        for r in load_drafts(path):
-            seen.setdefault(r["text"].strip(), r)
-    return list(seen.values())
+    return distinct_labelled(files, str.strip)
 
 
 def fit_model(rows: list[dict], vectors) -> dict:
@@ -204,10 +199,7 @@ def _model_verdict(text: str, model: dict | None) -> dict[str, float]:
         return {}
     from assistant.replies.emotion import embed_text, proba
 
-    try:
-        vector = embed_text(text)
-    except Exception:  # noqa: BLE001 - the classifier is an extra tier; the patterns still answer
-        return {}
+    vector = embed_text(text)  # None without the sentence-vector model: the patterns answer alone
     return proba(model, text, vector) if vector is not None else {}
 
 
