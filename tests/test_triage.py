@@ -158,13 +158,35 @@ def test_risk_bench_scores_each_set_with_tiers_that_never_saw_it():
     from assistant.bench.triage_eval import risk_rows
 
     figures = risk_rows()["figures"]
-    assert len(figures) == 6
+    assert len(figures) == 9
     for name, by_method in figures.items():
         shipped = by_method["规则+相似例句+分类器（发布）"]
         keywords = by_method["关键词表（基线）"]
         assert shipped["recall"] > keywords["recall"] and shipped["false_alarm_rate"] < keywords["false_alarm_rate"]
     first = next(v for k, v in figures.items() if k.startswith("自编集"))["规则+相似例句+分类器（发布）"]
     assert first["recall"] == 1.0
+
+
+@pytest.mark.parametrize("text", [
+    "我要跳楼", "我想死", "活够了", "我要绝食", "我要拉横幅", "拉横幅", "我要找媒体曝光", "我去天安门",
+    "我老公拿皮带抽我", "他打我", "我带了汽油", "我要炸了这里", "捅死他", "我奶奶倒了叫不醒", "小孩被关在车里",
+    "有个人躺地上不动", "工友们都在路上了", "全厂的人都来了", "大家明早一起去区政府",
+])
+def test_short_blunt_red_flags_fire(text):
+    """Short lines give the classifier little to go on; none of these may be dropped or missed."""
+    assert detect_risks(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "我是社区网格员，想了解一下自杀干预培训在哪报名",
+    "我们单位要组织三百人集体体检，在哪预约",
+    "绝食的来访人一般怎么处置，我是新来的",
+])
+def test_a_pattern_hit_the_classifier_is_sure_is_harmless_is_dropped(text):
+    from assistant.replies.risk import rule_risks
+
+    assert rule_risks(text)          # the patterns alone would raise a card here
+    assert detect_risks(text) == []  # the classifier has seen questions like these
 
 
 def test_learned_risk_tiers_do_not_depend_on_the_emotion_model(tmp_path, monkeypatch):

@@ -14,8 +14,12 @@ of red flags. So two learned tiers follow when no pattern fires, both fitted on 
 2. a classifier (models/risk_clf.joblib: char n-grams + the sentence vector, logistic regression): fires only when
    it is very sure, for red flags phrased unlike any example.
 
-The thresholds were chosen on blind sets v1-v4 (assistant/bench/data/risk_blind*.jsonl), each left out of
-training in turn; the reported figure is blind set v5 (risk_blind5.jsonl), which no model or threshold has seen.
+A pattern hit is dropped when the classifier is all but sure the sentence is harmless and the nearest labelled
+sentence is a harmless one (``RULE_VETO``): the patterns fire on "我们厂两百人集体体检" and "自杀干预志愿者培训在哪
+报名", and the classifier has seen such questions.
+
+The thresholds were chosen on blind sets v1-v7 (assistant/bench/data/risk_blind*.jsonl), each left out of
+training in turn; the reported figure is blind set v8, which no model or threshold has seen.
 """
 from __future__ import annotations
 
@@ -45,19 +49,20 @@ EXEMPLAR_FILE = Path(__file__).resolve().parent / "models" / "risk_exemplars.npz
 CLASSIFIER_FILE = Path(__file__).resolve().parent / "models" / "risk_clf.joblib"
 DATA_DIR = Path(__file__).resolve().parents[1] / "bench" / "data"
 EXAMPLES_FILE = DATA_DIR / "risk_utterances.jsonl"
-# what the shipped tiers learn from; blind set v5 (risk_blind5.jsonl) is never among them
-TRAINING_FILES = (EXAMPLES_FILE, DATA_DIR / "risk_more.jsonl", DATA_DIR / "risk_more2.jsonl",
-                  DATA_DIR / "risk_more3.jsonl", DATA_DIR / "risk_blind.jsonl", DATA_DIR / "risk_blind2.jsonl",
-                  DATA_DIR / "risk_blind3.jsonl", DATA_DIR / "risk_blind4.jsonl")
-# chosen on blind sets v1-v3, each left out of training in turn (recall / false alarms: v1 1.000 / 0.037,
-# v2 0.980 / 0.030, v3 0.990 / 0.020); v4 showed resolved past incidents firing (see ``settled``); v5 reports
+# what the shipped tiers learn from; blind set v8 (risk_blind8.jsonl) is never among them
+TRAINING_FILES = (EXAMPLES_FILE, *(DATA_DIR / f"risk_more{n}.jsonl" for n in ("", "2", "3", "4", "5")),
+                  DATA_DIR / "risk_short.jsonl", *(DATA_DIR / f"risk_blind{n}.jsonl" for n in ("", "2", "3", "4", "5", "6", "7")))
+# Chosen on blind sets v1-v7, each left out of training in turn, and on 68 short blunt statements ("我要跳楼",
+# "他打我") that must all fire. Mean recall / false alarms over the seven: 0.951 / 0.045 with the earlier setting
+# (C 4, vector weight 2, classifier alone at 0.9, no veto), 0.975 / 0.028 with this one; its neighbours (agreement
+# at 0.1 or 0.3, classifier alone at 0.75, C 16) land within a sentence or two of it, so no single set decided it.
 KNN_MIN_SIM = 0.74    # cosine similarity the closest red example must reach
 KNN_MARGIN = 0.01     # ...and by how much it must beat the closest harmless example
-CLASSIFIER_MIN = 0.9  # red-flag probability the classifier needs on its own
-# ...and at least this much for a similar-example flag to stand: on v1-v4 (each left out of training) it cut
-# false alarms from 0.050/0.030/0.020/0.060 to 0.025/0.010/0.020/0.040 with recall unchanged
-KNN_NEEDS_CLASSIFIER = 0.2
-CLASSIFIER_PARAMS = {"ngram": (1, 3), "max_features": 20000, "emb_weight": 2.0, "C": 4.0, "embedder": "m3e-small"}
+CLASSIFIER_MIN = 0.8  # red-flag probability the classifier needs on its own
+KNN_NEEDS_CLASSIFIER = 0.2  # ...and at least this much for a similar-example flag to stand
+RULE_VETO = 0.05      # a pattern hit stands unless the classifier gives it less than this and the nearest
+                      # labelled sentence is a harmless one
+CLASSIFIER_PARAMS = {"ngram": (1, 3), "max_features": 20000, "emb_weight": 2.0, "C": 32.0, "embedder": "m3e-small"}
 
 
 @dataclass(frozen=True)
@@ -164,25 +169,30 @@ def detect_risks(text: str, folder: Path = LEXICON_DIR, similarity: bool = True,
                  detector: Detector | None = None) -> list[RiskFlag]:
     """One flag per risk kind found, most urgent first, with the words that triggered it.
 
-    When no pattern fires and ``similarity`` is on, the learned tiers get a say (``detector``, by default the
-    shipped one); without a sentence-vector model they are skipped and only the patterns answer.
+    With ``similarity`` on, the learned tiers (``detector``, by default the shipped one) may drop a pattern hit
+    the classifier is all but sure is harmless, and may raise a flag when no pattern fires; without a
+    sentence-vector model they are skipped and only the patterns answer.
     """
     if settled(text, folder):
         return []
     flags = rule_risks(text, folder)
-    if flags or not similarity:
+    if not similarity:
         return flags
     det = detector if detector is not None else shipped_detector()
     if det.exemplars is None or not len(det.exemplars.red):
-        return []
+        return flags
     from assistant.replies.emotion import embed_text
 
     clean = normalise(text)
     vector = embed_text(clean)
     if vector is None:
-        return []
+        return flags
     p = _red_probability(det.classifier, clean, vector) if det.classifier is not None else None
     near, sim, best_safe = det.exemplars.nearest(vector)
+    if flags:
+        # the same words in a harmless question ("自杀干预的培训在哪报名", "两百人集体体检在哪预约"); a blunt
+        # "我要跳楼" sits nearest a red example and keeps its flag whatever the classifier says
+        return [] if p is not None and p < RULE_VETO and best_safe > sim else flags
     hit = similar_risk(near, sim, best_safe, det.exemplars)
     if hit is not None and p is not None and p < KNN_NEEDS_CLASSIFIER:
         hit = None  # a look-alike topic ("孩子上学的学区怎么查" near a threat about a child's school)
