@@ -158,7 +158,7 @@ def test_risk_bench_scores_each_set_with_tiers_that_never_saw_it():
     from assistant.bench.triage_eval import risk_rows
 
     figures = risk_rows()["figures"]
-    assert len(figures) == 9
+    assert len(figures) == 10
     for name, by_method in figures.items():
         shipped = by_method["规则+相似例句+分类器（发布）"]
         keywords = by_method["关键词表（基线）"]

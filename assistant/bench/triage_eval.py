@@ -154,10 +154,10 @@ def _risk_figures(gold: list[str | None], pred: list[list[str]]) -> dict[str, fl
 def risk_rows() -> dict:
     """Red-flag recall and false alarms, each set scored by tiers fitted without it.
 
-    Nine sets: the test part of the project's first set (written alongside the rules, so optimistic); blind sets
-    v1-v7, each written by someone who had not seen the rules or the training sentences (they chose the
+    Ten sets: the test part of the project's first set (written alongside the rules, so optimistic); blind sets
+    v1-v8, each written by someone who had not seen the rules or the training sentences (they chose the
     thresholds, each left out of training in turn, and their misses showed what later training batches had to
-    cover); blind set v8, written last by someone who had seen none of it, and never used for anything else.
+    cover); blind set v9, written last by someone who had seen none of it, and never used for anything else.
     """
     import numpy as np
 
@@ -173,7 +173,8 @@ def risk_rows() -> dict:
             ("盲测 v5（选阈值用）", load_examples(DATA / "risk_blind5.jsonl"), False),
             ("盲测 v6（选阈值用）", load_examples(DATA / "risk_blind6.jsonl"), False),
             ("盲测 v7（选阈值用）", load_examples(DATA / "risk_blind7.jsonl"), False),
-            ("盲测 v8（最终，未参与任何训练和调参）", load_examples(DATA / "risk_blind8.jsonl"), True)]
+            ("盲测 v8（选阈值用）", load_examples(DATA / "risk_blind8.jsonl"), False),
+            ("盲测 v9（最终，未参与任何训练和调参）", load_examples(DATA / "risk_blind9.jsonl"), True)]
     everything = training_examples(TRAINING_FILES)
     vectors = dict(zip((normalise(r["text"]) for r in everything), embed_texts([normalise(r["text"]) for r in everything])))
     table, figures = [], {}

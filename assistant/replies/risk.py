@@ -10,7 +10,7 @@ of red flags. So two learned tiers follow when no pattern fires, both fitted on 
 (``TRAINING_FILES``; rebuilt by ``python -m assistant.replies.train``):
 
 1. nearest examples (models/risk_exemplars.npz): fires when the closest red-flag example is similar enough and
-   closer than the closest harmless one by a margin;
+   most of the five closest examples are red flags (one close red look-alike among harmless ones is not enough);
 2. a classifier (models/risk_clf.joblib: char n-grams + the sentence vector, logistic regression): fires only when
    it is very sure, for red flags phrased unlike any example.
 
@@ -18,8 +18,8 @@ A pattern hit is dropped when the classifier is all but sure the sentence is har
 sentence is a harmless one (``RULE_VETO``): the patterns fire on "我们厂两百人集体体检" and "自杀干预志愿者培训在哪
 报名", and the classifier has seen such questions.
 
-The thresholds were chosen on blind sets v1-v7 (assistant/bench/data/risk_blind*.jsonl), each left out of
-training in turn; the reported figure is blind set v8, which no model or threshold has seen.
+The thresholds were chosen on blind sets v1-v8 (assistant/bench/data/risk_blind*.jsonl), each left out of
+training in turn; the reported figure is blind set v9, which no model or threshold has seen.
 """
 from __future__ import annotations
 
@@ -49,17 +49,19 @@ EXEMPLAR_FILE = Path(__file__).resolve().parent / "models" / "risk_exemplars.npz
 CLASSIFIER_FILE = Path(__file__).resolve().parent / "models" / "risk_clf.joblib"
 DATA_DIR = Path(__file__).resolve().parents[1] / "bench" / "data"
 EXAMPLES_FILE = DATA_DIR / "risk_utterances.jsonl"
-# what the shipped tiers learn from; blind set v8 (risk_blind8.jsonl) is never among them
-TRAINING_FILES = (EXAMPLES_FILE, *(DATA_DIR / f"risk_more{n}.jsonl" for n in ("", "2", "3", "4", "5")),
-                  DATA_DIR / "risk_short.jsonl", *(DATA_DIR / f"risk_blind{n}.jsonl" for n in ("", "2", "3", "4", "5", "6", "7")))
-# Chosen on blind sets v1-v7, each left out of training in turn, and on 68 short blunt statements ("我要跳楼",
-# "他打我") that must all fire. Mean recall / false alarms over the seven: 0.951 / 0.045 with the earlier setting
-# (C 4, vector weight 2, classifier alone at 0.9, no veto), 0.975 / 0.028 with this one; its neighbours (agreement
-# at 0.1 or 0.3, classifier alone at 0.75, C 16) land within a sentence or two of it, so no single set decided it.
+# what the shipped tiers learn from; blind set v9 (risk_blind9.jsonl) is never among them
+TRAINING_FILES = (EXAMPLES_FILE, *(DATA_DIR / f"risk_more{n}.jsonl" for n in ("", "2", "3", "4", "5", "6")),
+                  DATA_DIR / "risk_short.jsonl",
+                  *(DATA_DIR / f"risk_blind{n}.jsonl" for n in ("", "2", "3", "4", "5", "6", "7", "8")))
+# Chosen on blind sets v1-v8, each left out of training in turn, and on 68 short blunt statements ("我要跳楼",
+# "他打我") that must all fire. Mean recall / false alarms over the eight: 0.971 / 0.025 with the nearest red example
+# having to beat the nearest harmless one by 0.01 (the earlier similar-example rule), 0.984 / 0.026 with the
+# majority of five; its neighbours (three or ten neighbours, agreement 0.2 or 0.4, classifier alone at 0.8) land
+# within a sentence or two of it, so no single set decided it.
 KNN_MIN_SIM = 0.74    # cosine similarity the closest red example must reach
-KNN_MARGIN = 0.01     # ...and by how much it must beat the closest harmless example
-CLASSIFIER_MIN = 0.8  # red-flag probability the classifier needs on its own
-KNN_NEEDS_CLASSIFIER = 0.2  # ...and at least this much for a similar-example flag to stand
+KNN_K = 5             # ...and most of this many nearest examples must be red ones
+CLASSIFIER_MIN = 0.75  # red-flag probability the classifier needs on its own
+KNN_NEEDS_CLASSIFIER = 0.3  # ...and at least this much for a similar-example flag to stand
 RULE_VETO = 0.05      # a pattern hit stands unless the classifier gives it less than this and the nearest
                       # labelled sentence is a harmless one
 CLASSIFIER_PARAMS = {"ngram": (1, 3), "max_features": 20000, "emb_weight": 2.0, "C": 32.0, "embedder": "m3e-small"}
@@ -80,12 +82,15 @@ class ExemplarIndex:
     def safe(self) -> np.ndarray:
         return np.flatnonzero([not k for k in self.kinds])
 
-    def nearest(self, vector: np.ndarray) -> tuple[int, float, float]:
-        """(row of the closest red example, its cosine, the closest harmless example's cosine)."""
+    def nearest(self, vector: np.ndarray, k: int = KNN_K) -> tuple[int, float, float, float]:
+        """(row of the closest red example, its cosine, the closest harmless example's cosine, the share of red
+        examples among the ``k`` closest)."""
         sims = self.vectors @ np.asarray(vector, dtype=np.float32).ravel()
         near = int(self.red[np.argmax(sims[self.red])])
         best_safe = float(sims[self.safe].max()) if len(self.safe) else -1.0
-        return near, float(sims[near]), best_safe
+        top = np.argpartition(-sims, k - 1)[:k] if len(sims) > k else np.arange(len(sims))
+        red_share = float(np.mean([bool(self.kinds[i]) for i in top]))
+        return near, float(sims[near]), best_safe, red_share
 
 
 def load_examples(path: Path = EXAMPLES_FILE) -> list[dict]:
@@ -145,9 +150,9 @@ def _red_probability(classifier: dict, text: str, vector: np.ndarray) -> float:
     return proba(classifier, text, vector).get("red", 0.0)
 
 
-def similar_risk(near: int, sim: float, best_safe: float, index: ExemplarIndex) -> RiskFlag | None:
-    """A flag of the nearest red example's kind when it is close and clearly closer than any harmless one."""
-    if sim < KNN_MIN_SIM or sim - best_safe < KNN_MARGIN:
+def similar_risk(near: int, sim: float, red_share: float, index: ExemplarIndex) -> RiskFlag | None:
+    """A flag of the nearest red example's kind when it is close and most of the nearest examples are red."""
+    if sim < KNN_MIN_SIM or red_share <= 0.5:
         return None
     kind = index.kinds[near]
     return RiskFlag(kind=kind, kind_zh=KIND_ZH[kind], evidence=f"与风险例句相似（{sim:.2f}）：{index.texts[near]}")
@@ -188,12 +193,12 @@ def detect_risks(text: str, folder: Path = LEXICON_DIR, similarity: bool = True,
     if vector is None:
         return flags
     p = _red_probability(det.classifier, clean, vector) if det.classifier is not None else None
-    near, sim, best_safe = det.exemplars.nearest(vector)
+    near, sim, best_safe, red_share = det.exemplars.nearest(vector)
     if flags:
         # the same words in a harmless question ("自杀干预的培训在哪报名", "两百人集体体检在哪预约"); a blunt
         # "我要跳楼" sits nearest a red example and keeps its flag whatever the classifier says
         return [] if p is not None and p < RULE_VETO and best_safe > sim else flags
-    hit = similar_risk(near, sim, best_safe, det.exemplars)
+    hit = similar_risk(near, sim, red_share, det.exemplars)
     if hit is not None and p is not None and p < KNN_NEEDS_CLASSIFIER:
         hit = None  # a look-alike topic ("孩子上学的学区怎么查" near a threat about a child's school)
     if hit is None and p is not None and p >= CLASSIFIER_MIN:
