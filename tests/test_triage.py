@@ -140,6 +140,15 @@ def test_triage_puts_it_together():
     assert not calm.is_risk and calm.intent == "办事材料" and calm.emotion.label == "calm"
 
 
+def test_a_threat_to_press_a_matter_reads_as_a_complaint_not_praise():
+    t = triage("你们再不给我办，我就从这楼上跳下去！")
+    assert t.intent == "投诉" and t.emotion.label == "anger"
+
+
+def test_a_plain_question_without_a_question_mark_reads_as_calm():
+    assert detect_emotion("我是社区网格员，想了解一下自杀干预培训在哪报名").label == "calm"
+
+
 def test_need_lexicon_names_the_need_behind_a_repeat_visit():
     assert need_for("我已经跑了好几趟了", "anger").need == "少跑腿"
 

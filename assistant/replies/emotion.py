@@ -30,7 +30,8 @@ LABEL_ZH = {"anger": "愤怒", "anxiety": "焦虑", "sadness": "难过", "confus
 MODEL_WEIGHT = 0.6      # model probability vs. lexicon cue weight
 CONFIDENT = 0.55        # without a cue, the model must be at least this sure to leave "calm"
 CONFIDENT_FOR_QUESTIONS = 0.85
-PLAIN_QUESTION = re.compile(r"[？?]\s*$|怎么|什么|哪里|哪儿|多久|多少|吗|能不能|可不可以|需不需要|如何")
+PLAIN_QUESTION = re.compile(r"[？?]\s*$|怎么|什么|哪里|哪儿|在哪|哪个|哪些|多久|多少|吗|能不能|可不可以|需不需要|如何|"
+                            r"请问|了解一下|想了解")
 LOOKBACK = 3            # characters before a cue searched for a negation or degree word
 
 
