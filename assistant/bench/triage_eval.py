@@ -162,19 +162,14 @@ def risk_rows() -> dict:
     import numpy as np
 
     from assistant.replies.emotion import embed_texts
-    from assistant.replies.risk import (TRAINING_FILES, Detector, build_exemplars, detect_risks, fit_classifier,
-                                        load_examples, normalise, rule_risks, shipped_detector, training_examples)
+    from assistant.replies.risk import (BLIND_SETS, FINAL_BLIND, TRAINING_FILES, Detector, build_exemplars,
+                                        detect_risks, fit_classifier, load_examples, normalise, rule_risks,
+                                        shipped_detector, training_examples)
 
     first = [r for r in load_examples(DATA / "risk_utterances.jsonl") if tune_or_test(r["text"]) == "test"]
-    sets = [("自编集测试部分", first, False), ("盲测 v1（选阈值用）", load_examples(DATA / "risk_blind.jsonl"), False),
-            ("盲测 v2（选阈值用）", load_examples(DATA / "risk_blind2.jsonl"), False),
-            ("盲测 v3（选阈值用）", load_examples(DATA / "risk_blind3.jsonl"), False),
-            ("盲测 v4（选阈值用）", load_examples(DATA / "risk_blind4.jsonl"), False),
-            ("盲测 v5（选阈值用）", load_examples(DATA / "risk_blind5.jsonl"), False),
-            ("盲测 v6（选阈值用）", load_examples(DATA / "risk_blind6.jsonl"), False),
-            ("盲测 v7（选阈值用）", load_examples(DATA / "risk_blind7.jsonl"), False),
-            ("盲测 v8（选阈值用）", load_examples(DATA / "risk_blind8.jsonl"), False),
-            ("盲测 v9（最终，未参与任何训练和调参）", load_examples(DATA / "risk_blind9.jsonl"), True)]
+    sets = [("自编集测试部分", first, False)]
+    sets += [(f"盲测 v{i}（选阈值用）", load_examples(path), False) for i, path in enumerate(BLIND_SETS[:-1], start=1)]
+    sets.append((f"盲测 v{len(BLIND_SETS)}（最终，未参与任何训练和调参）", load_examples(FINAL_BLIND), True))
     everything = training_examples(TRAINING_FILES)
     vectors = dict(zip((normalise(r["text"]) for r in everything), embed_texts([normalise(r["text"]) for r in everything])))
     table, figures = [], {}

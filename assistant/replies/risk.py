@@ -49,10 +49,12 @@ EXEMPLAR_FILE = Path(__file__).resolve().parent / "models" / "risk_exemplars.npz
 CLASSIFIER_FILE = Path(__file__).resolve().parent / "models" / "risk_clf.joblib"
 DATA_DIR = Path(__file__).resolve().parents[1] / "bench" / "data"
 EXAMPLES_FILE = DATA_DIR / "risk_utterances.jsonl"
-# what the shipped tiers learn from; blind set v9 (risk_blind9.jsonl) is never among them
+# blind sets v1-v9, in the order they were written; the last one is the reported figure and is never trained on
+BLIND_SETS = tuple(DATA_DIR / f"risk_blind{n}.jsonl" for n in ("", "2", "3", "4", "5", "6", "7", "8", "9"))
+FINAL_BLIND = BLIND_SETS[-1]
+# what the shipped tiers learn from
 TRAINING_FILES = (EXAMPLES_FILE, *(DATA_DIR / f"risk_more{n}.jsonl" for n in ("", "2", "3", "4", "5", "6")),
-                  DATA_DIR / "risk_short.jsonl",
-                  *(DATA_DIR / f"risk_blind{n}.jsonl" for n in ("", "2", "3", "4", "5", "6", "7", "8")))
+                  DATA_DIR / "risk_short.jsonl", *BLIND_SETS[:-1])
 # Chosen on blind sets v1-v8, each left out of training in turn, and on 68 short blunt statements ("我要跳楼",
 # "他打我") that must all fire. Mean recall / false alarms over the eight: 0.971 / 0.025 with the nearest red example
 # having to beat the nearest harmless one by 0.01 (the earlier similar-example rule), 0.984 / 0.026 with the
@@ -74,13 +76,17 @@ class ExemplarIndex:
     vectors: np.ndarray      # unit vectors, one row per text
 
     @cached_property
+    def is_red(self) -> np.ndarray:
+        """One boolean per row (computed once, not per query)."""
+        return np.array([bool(k) for k in self.kinds], dtype=bool)
+
+    @cached_property
     def red(self) -> np.ndarray:
-        """Row positions of the red-flag examples (computed once, not per query)."""
-        return np.flatnonzero([bool(k) for k in self.kinds])
+        return np.flatnonzero(self.is_red)
 
     @cached_property
     def safe(self) -> np.ndarray:
-        return np.flatnonzero([not k for k in self.kinds])
+        return np.flatnonzero(~self.is_red)
 
     def nearest(self, vector: np.ndarray, k: int = KNN_K) -> tuple[int, float, float, float]:
         """(row of the closest red example, its cosine, the closest harmless example's cosine, the share of red
@@ -89,7 +95,7 @@ class ExemplarIndex:
         near = int(self.red[np.argmax(sims[self.red])])
         best_safe = float(sims[self.safe].max()) if len(self.safe) else -1.0
         top = np.argpartition(-sims, k - 1)[:k] if len(sims) > k else np.arange(len(sims))
-        red_share = float(np.mean([bool(self.kinds[i]) for i in top]))
+        red_share = float(self.is_red[top].mean())
         return near, float(sims[near]), best_safe, red_share
 
 

@@ -1,13 +1,13 @@
 """Rebuilds the shipped triage models: ``python -m assistant.replies.train``.
 
 Emotion and department models come from ../shared data; intent, the risk tiers and the tone classifier from the
-project's own labelled sentences in assistant/bench/data (blind set v2 of risk and tone is never used).
+project's own labelled sentences in assistant/bench/data (the final blind sets, risk v9 and tone v2, are never used).
 
 The shared data may not be redistributed, so only the fitted models ship (assistant/replies/models/), never rows.
 The emotion corpus holds many exact duplicate posts; texts are de-duplicated (majority label, ties dropped) before
 a stable hash assigns train/dev/test, otherwise the same post sits on both sides and the figures are inflated.
-Hyper-parameters below were picked on the dev part (see the report in issue 5); the test part is only read by
-assistant/bench/triage_eval.py.
+Hyper-parameters below were picked on train+dev (the dev part, or cross-validation on both; see the report in
+issue 5); the test part is only read by assistant/bench/triage_eval.py.
 """
 from __future__ import annotations
 
