@@ -13,7 +13,8 @@ from assistant.documents.chunking import chunk_document
 from assistant.documents.loaders import SUPPORTED_SUFFIXES, load_document
 from assistant.documents.model import IngestError, Status
 from assistant.store import db
-from assistant.store.kb import DocumentRow, KnowledgeBase, file_sha256
+from assistant.store.kb import KnowledgeBase
+from assistant.store.registry import DocumentRow, file_sha256
 
 Progress = Callable[[int], None]
 NOINDEX = ".noindex"  # a folder holding this file is skipped when its parent folder is added

@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         _parser().print_help()
         return 2
     from assistant.ingest import add_paths, remove_document, replace_document
-    from assistant.store.kb import KnowledgeBase, StoreLocked
+    from assistant.store.kb import KnowledgeBase
+    from assistant.store.lock import StoreLocked
 
     user = args.user or settings.user
     kb = KnowledgeBase(settings)

@@ -10,7 +10,8 @@ import pytest
 
 from assistant.ingest import add_paths, remove_document, replace_document
 from assistant.store import db
-from assistant.store.kb import KnowledgeBase, StoreLocked
+from assistant.store.kb import KnowledgeBase
+from assistant.store.lock import StoreLocked
 
 from conftest import REPO
 

@@ -211,7 +211,7 @@ def shipped(embedder, settings) -> None:
 
 def shipped_refusal(chunks: list[Chunk], rows: list[dict], embedder, settings) -> None:
     """The shipped retriever over all of knowledge/: paraphrases should be answered, off-topic refused."""
-    from assistant.retrieval.memory import MemoryKB
+    from assistant.bench.memory import MemoryKB
     from assistant.retrieval.retriever import Retriever
 
     if not OOD.exists():

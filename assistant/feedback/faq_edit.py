@@ -14,7 +14,8 @@ from pathlib import Path
 from assistant.documents.model import FaqEntry, Status
 from assistant.ingest import FileOutcome, add_paths, replace_document
 from assistant.store import db
-from assistant.store.kb import DocumentRow, KnowledgeBase
+from assistant.store.kb import KnowledgeBase
+from assistant.store.registry import DocumentRow
 from assistant.users import require_trainer
 
 NEW_FAQ_NAME = "常见问题.csv"

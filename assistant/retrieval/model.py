@@ -1,7 +1,30 @@
-"""What retrieval returns to replies and the page."""
+"""What retrieval returns to replies and the page, and what it reads from a store (``ChunkSource``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Iterator, Protocol
+
+import numpy as np
+
+from assistant.documents.model import Chunk
+
+
+class ChunkSource(Protocol):
+    """All the retriever reads from a store: ``store.kb.KnowledgeBase`` in the app, ``bench.memory.MemoryKB`` in
+    benchmarks. Typed by what is read, so retrieval never depends on how a store keeps its chunks.
+
+    ``where`` is a chromadb ``where`` clause (see ``retrieval.filters``). ``version()`` moves whenever any document
+    changes; ``document_stamps()`` says which documents did, so the index re-reads only those.
+    """
+
+    def version(self) -> int: ...
+
+    def document_stamps(self) -> dict[str, str]: ...
+
+    def iter_chunks(self, where: dict[str, Any] | None = None) -> Iterator[Chunk]: ...
+
+    def vector_ids(self, query_vec: np.ndarray, k: int,
+                   where: dict[str, Any] | None = None) -> list[tuple[str, float]]: ...
 
 
 @dataclass

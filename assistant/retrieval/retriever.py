@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
@@ -18,8 +18,8 @@ from assistant.config import Settings
 from assistant.documents.model import Chunk
 from assistant.retrieval.fusion import FAQ_WEIGHTS, PASSAGE_WEIGHTS, ChannelWeights, fuse
 from assistant.retrieval.index import IndexState
-from assistant.retrieval.memory import chunk_meta, matches
-from assistant.retrieval.model import FaqMatch, Hit, RetrievalResult
+from assistant.retrieval.filters import Filters, filter_metadata
+from assistant.retrieval.model import ChunkSource, FaqMatch, Hit, RetrievalResult
 from assistant.retrieval.rerank import Reranker
 from assistant.retrieval.rewrite import rewrite
 from assistant.retrieval.text import query_tokens, tokens
@@ -54,7 +54,7 @@ def _coverage(qtoks: list[str], text: str) -> float:
 
 
 class Retriever:
-    def __init__(self, kb: Any, settings: Settings, embedder: Any = None, *,
+    def __init__(self, kb: ChunkSource, settings: Settings, embedder: Any = None, *,
                  thresholds: Thresholds = Thresholds(), passage_weights: ChannelWeights = PASSAGE_WEIGHTS,
                  faq_weights: ChannelWeights = FAQ_WEIGHTS, reranker: Reranker | None = None,
                  on_refusal: Callable[[str], None] | None = None, persist: bool = True):
@@ -125,7 +125,8 @@ class Retriever:
 
     # ---- search --------------------------------------------------------------------------------
     def search(self, query: str, *, history: list[str] | None = None, k: int = 5,
-               filters: dict | None = None) -> RetrievalResult:
+               filters: Filters | Mapping[str, Any] | None = None) -> RetrievalResult:
+        filters = Filters.of(filters)
         search_query = rewrite(query, list(history or []))
         result = RetrievalResult(query=query, search_query=search_query)
         if not search_query.strip():
@@ -173,13 +174,10 @@ class Retriever:
         th = self.thresholds
         return float(max(coverage, faq_cos * th.refuse_below / th.faq_confident))
 
-    def _allowed(self, st: IndexState, filters: dict | None) -> np.ndarray | None:
-        if not filters:
+    def _allowed(self, st: IndexState, filters: Filters | None) -> np.ndarray | None:
+        if filters is None:
             return None
-        where = _where(filters)
-        lo, hi = filters.get("date_from"), filters.get("date_to")
-        return np.array([bool(matches(chunk_meta(c), where) and (not lo or (c.date and c.date >= lo))
-                              and (not hi or (c.date and c.date <= hi))) for c in st.chunks], dtype=bool)
+        return np.array([filters.matches(filter_metadata(c)) for c in st.chunks], dtype=bool)
 
     def _faq_channel(self, st: IndexState, qtoks, qvec, allowed) -> list[tuple[Hit, str, float]]:
         """FAQ chunks ranked by fused score over their questions; each with its best question and cosine."""
@@ -206,7 +204,8 @@ class Retriever:
             out.append((_hit(st.chunks[ci], score), question, float(cos[r])))
         return out
 
-    def _passage_channel(self, st: IndexState, qtoks, qvec, allowed, filters, k: int) -> list[tuple[Hit, float]]:
+    def _passage_channel(self, st: IndexState, qtoks, qvec, allowed, filters: Filters | None,
+                         k: int) -> list[tuple[Hit, float]]:
         if not st.passages:
             return []
         lex = st.passage_bm25.scores(qtoks)
@@ -219,8 +218,8 @@ class Retriever:
         document = {st.chunks[st.passages[i]].id: float(doc[st.passage_doc[i]]) for i in top}
         vector: dict[str, float] = {}
         if self.passage_weights.lexical < 1.0:
-            where = _where(filters or {})
-            for cid, sim in self.kb.vector_ids(qvec, CANDIDATES + 10, where=where or None):
+            where = filters.where() if filters is not None else None
+            for cid, sim in self.kb.vector_ids(qvec, CANDIDATES + 10, where=where):
                 i = st.by_id.get(cid)
                 if i is None or st.chunks[i].kind == "faq" or (allowed is not None and not allowed[i]):
                     continue
@@ -258,19 +257,6 @@ def _rescue_clear_vector_winner(ranked: list[tuple[str, float]], vector: dict[st
     item = ranked.pop(position)
     ranked.insert(1, item)
     return ranked
-
-
-def _where(filters: dict) -> dict:
-    """chromadb ``where`` for the metadata filters (dates are compared in Python: strings)."""
-    clauses = []
-    for key in ("doc_id", "kind", "category"):
-        val = filters.get(key)
-        if val in (None, "", []):
-            continue
-        clauses.append({key: {"$in": list(val)}} if isinstance(val, (list, tuple, set)) else {key: val})
-    if not clauses:
-        return {}
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def _hit(c: Chunk, score: float) -> Hit:

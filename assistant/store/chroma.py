@@ -13,9 +13,6 @@ from chromadb.utils.embedding_functions import register_embedding_function
 
 from assistant.store.embedding import Embedder, get_embedder
 
-MAX_BATCH = 5000      # chromadb refuses more than 5,461 items per call
-PAGE = 5000           # get() fails past 32,766 rows: always page
-
 
 @register_embedding_function
 class OfflineEmbeddingFunction(EmbeddingFunction[Documents]):

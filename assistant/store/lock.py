@@ -5,9 +5,21 @@ import fcntl
 import os
 from pathlib import Path
 
+BUSY = ("知识库正在被另一个进程写入（{holder}）。请等它完成后重试；"
+        "如需多个进程同时写入，请改用 chroma 服务器模式（设置 CHROMA_HOST）。查询不受影响。")
+NOT_HELD = "write outside KnowledgeBase.writing()"
+
 
 class StoreLocked(RuntimeError):
-    """Another process is writing the embedded store."""
+    """A write without the write lock: another process holds it, or the write came outside ``writing()``.
+
+    One type for every missing-lock case, so the CLI, the first run and the trainer page catch one thing and show
+    its message. ``holder`` names who holds the lock; None means nobody was asked (a programming error, not a race).
+    """
+
+    def __init__(self, holder: str | None = None):
+        self.holder = holder
+        super().__init__(NOT_HELD if holder is None else BUSY.format(holder=holder))
 
 
 class WriteLock:
@@ -18,6 +30,7 @@ class WriteLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
+        """Take the lock or raise ``StoreLocked`` at once: a second writer should hear why, not wait."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -25,10 +38,7 @@ class WriteLock:
         except BlockingIOError:
             holder = os.pread(fd, 100, 0).decode("utf-8", "replace").strip() or "另一个进程"
             os.close(fd)
-            raise StoreLocked(
-                f"知识库正在被另一个进程写入（{holder}）。请等它完成后重试；"
-                "如需多个进程同时写入，请改用 chroma 服务器模式（设置 CHROMA_HOST）。查询不受影响。"
-            ) from None
+            raise StoreLocked(holder) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"PID {os.getpid()}".encode(), 0)
         self._fd = fd

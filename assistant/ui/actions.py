@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from assistant.ingest import FileOutcome, Summary, add_paths, remove_document, replace_document
-from assistant.store.kb import DocumentRow, KnowledgeBase, StoreLocked
+from assistant.store.kb import KnowledgeBase
+from assistant.store.lock import StoreLocked
+from assistant.store.registry import DocumentRow
 from assistant.ui import resources
 from assistant.users import require_trainer
 

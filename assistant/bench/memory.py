@@ -2,45 +2,22 @@
 
 Why it exists: benchmarks at 50k synthetic chunks and quick experiments need the retriever
 without paying chromadb ingestion; the shipped app always runs on ``assistant.store.kb``.
-``where`` supports the chromadb subset the retriever emits: equality, ``$in`` and ``$and``.
+``where`` supports the chromadb subset the retriever emits: equality, ``$in`` and ``$and``
+(``assistant.retrieval.filters.where_matches``).
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Iterator
 
 import numpy as np
 
 from assistant.documents.model import Chunk
-
-
-def matches(meta: dict[str, Any], where: dict[str, Any] | None) -> bool:
-    if not where:
-        return True
-    for key, cond in where.items():
-        if key == "$and":
-            if not all(matches(meta, c) for c in cond):
-                return False
-        elif key == "$or":
-            if not any(matches(meta, c) for c in cond):
-                return False
-        elif isinstance(cond, dict):
-            for op, val in cond.items():
-                v = meta.get(key)
-                ok = {"$eq": lambda: v == val, "$ne": lambda: v != val, "$in": lambda: v in val,
-                      "$nin": lambda: v not in val, "$gte": lambda: v >= val, "$lte": lambda: v <= val,
-                      "$gt": lambda: v > val, "$lt": lambda: v < val}[op]()
-                if not ok:
-                    return False
-        elif meta.get(key) != cond:
-            return False
-    return True
-
-
-def chunk_meta(c: Chunk) -> dict[str, Any]:
-    return {"doc_id": c.doc_id, "kind": c.kind, "category": c.category, "date": c.date}
+from assistant.retrieval.filters import filter_metadata, where_matches
 
 
 class MemoryKB:
+    """Chunks and their vectors in arrays; satisfies ``retrieval.model.ChunkSource``."""
+
     def __init__(self, chunks: list[Chunk] | None = None, vectors: np.ndarray | None = None):
         self._chunks: list[Chunk] = []
         self._vectors = np.zeros((0, 1), dtype=np.float32)
@@ -72,7 +49,7 @@ class MemoryKB:
         return dict(self._stamps)
 
     def iter_chunks(self, where: dict | None = None) -> Iterator[Chunk]:
-        return iter([c for c in self._chunks if matches(chunk_meta(c), where)])
+        return iter([c for c in self._chunks if where_matches(filter_metadata(c), where)])
 
     def vector_ids(self, query_vec: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
         return [(c.id, sim) for c, sim in self.vector_search(query_vec, k, where)]
@@ -82,7 +59,7 @@ class MemoryKB:
             return []
         sims = self._vectors @ np.asarray(query_vec, dtype=np.float32)
         if where:
-            allowed = np.array([matches(chunk_meta(c), where) for c in self._chunks])
+            allowed = np.array([where_matches(filter_metadata(c), where) for c in self._chunks])
             sims = np.where(allowed, sims, -np.inf)
         k = min(k, len(self._chunks))
         top = np.argpartition(-sims, k - 1)[:k]

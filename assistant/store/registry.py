@@ -1,0 +1,131 @@
+"""The document registry: one SQL row per document (which revision is current, its status), plus the version stamp.
+
+The registry, not chromadb, says what is current: a chunk is visible only when its (doc_id, revision) matches a
+ready row here, so a write that crashed before switching the row leaves nothing visible. Every row switch bumps the
+knowledge-base version stamp in the same transaction; derived indexes key on it.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.engine import Engine
+
+from assistant.documents.model import Status
+from assistant.store import db
+
+
+@dataclass
+class DocumentRow:
+    id: str
+    title: str
+    source: str
+    kind: str
+    sha256: str
+    status: str
+    chunk_count: int
+    error: str
+    warnings: str
+    category: str
+    doc_date: str
+    revision: int
+    added_at: datetime
+    replaced_at: datetime | None
+    added_by: str
+
+
+class Registry:
+    """The ``documents`` and ``kb_meta`` tables; caches the current revisions per version stamp."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._current: dict[str, int] | None = None
+        self._current_version = -1
+
+    def version(self) -> int:
+        return db.kb_version(self.engine)
+
+    def current_revisions(self) -> dict[str, int]:
+        """doc_id -> revision for every ready document; cached per version stamp."""
+        version = self.version()
+        if self._current is None or version != self._current_version:
+            with self.engine.connect() as conn:
+                rows = conn.execute(select(db.documents.c.id, db.documents.c.revision)
+                                    .where(db.documents.c.status == Status.READY.value)).all()
+            self._current = {r.id: r.revision for r in rows}
+            self._current_version = version
+        return self._current
+
+    def document_stamps(self) -> dict[str, str]:
+        """doc_id -> a stamp that changes whenever the document's chunks change, for every ready document.
+
+        Derived indexes compare stamps to re-read only what changed. The revision alone is not enough: a removed
+        document that is added again starts over at revision 1, so the stamp also holds when its row was created.
+        """
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(db.documents.c.id, db.documents.c.revision, db.documents.c.added_at)
+                                .where(db.documents.c.status == Status.READY.value)).all()
+        return {r.id: f"{r.revision}@{r.added_at.isoformat()}" for r in rows}
+
+    # -- reads ---------------------------------------------------------------------------------------------
+    def documents(self) -> list[DocumentRow]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(db.documents).order_by(db.documents.c.added_at)).all()
+        return [DocumentRow(**r._mapping) for r in rows]
+
+    def get_document(self, key: str) -> DocumentRow | None:
+        """Find by id, source file name or title (in that order)."""
+        for column in (db.documents.c.id, db.documents.c.source, db.documents.c.title):
+            with self.engine.connect() as conn:
+                row = conn.execute(select(db.documents).where(column == key)).first()
+            if row is not None:
+                return DocumentRow(**row._mapping)
+        return None
+
+    def find_by_sha(self, sha256: str) -> DocumentRow | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(db.documents).where(db.documents.c.sha256 == sha256)
+                               .where(db.documents.c.status == Status.READY.value)).first()
+        return DocumentRow(**row._mapping) if row is not None else None
+
+    # -- writes --------------------------------------------------------------------------------------------
+    def write_row(self, doc_id: str, values: dict[str, Any], *, exists: bool) -> int:
+        """Insert or update a document's row and bump the version stamp in one transaction; returns the new stamp."""
+        with self.engine.begin() as conn:
+            if exists:
+                conn.execute(update(db.documents).where(db.documents.c.id == doc_id)
+                             .values(**values, replaced_at=db.now()))
+            else:
+                conn.execute(db.documents.insert().values(id=doc_id, added_at=db.now(), **values))
+            return db.bump_version(conn)
+
+    def delete_row(self, doc_id: str) -> int:
+        """Remove a document's row and bump the version stamp in one transaction; returns the new stamp."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(db.documents).where(db.documents.c.id == doc_id))
+            return db.bump_version(conn)
+
+    def dirty(self, value: bool | None = None) -> bool:
+        """Set before chunks are written, cleared when the write finished cleanly; read when ``value`` is None."""
+        with self.engine.begin() as conn:
+            current = conn.execute(select(db.kb_meta.c.value).where(db.kb_meta.c.key == "dirty")).scalar()
+            if value is None:
+                return bool(current)
+            if current is None:
+                conn.execute(db.kb_meta.insert().values(key="dirty", value=int(value)))
+            else:
+                conn.execute(update(db.kb_meta).where(db.kb_meta.c.key == "dirty").values(value=int(value)))
+            return value
+
+
+def file_sha256(path: Path) -> str:
+    """The content hash the registry keeps per document: re-adding unchanged content is then a no-op."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
