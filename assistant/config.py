@@ -36,6 +36,8 @@ class Settings:
     llm_api_key: str = "not-needed"
     llm_timeout_s: float = 8.0
     user: str = field(default_factory=lambda: os.environ.get("USER", "") or "trainer")
+    model_dir: Path | None = None   # None: the triage models shipped in assistant/replies/models
+    cache_dir: Path | None = None   # None: data_dir/cache (vectors derived from the labelled sentences)
 
     @property
     def db_url(self) -> str:
@@ -44,6 +46,10 @@ class Settings:
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def derived_dir(self) -> Path:
+        return self.cache_dir or self.data_dir / "cache"
 
     @property
     def lock_path(self) -> Path:
@@ -76,6 +82,8 @@ ENV_VARS: dict[str, tuple[str, type]] = {
     "LLM_API_KEY": ("llm_api_key", str),
     "LLM_TIMEOUT_S": ("llm_timeout_s", float),
     "ASSISTANT_USER": ("user", str),
+    "ASSISTANT_MODEL_DIR": ("model_dir", Path),
+    "ASSISTANT_CACHE_DIR": ("cache_dir", Path),
 }
 
 

@@ -15,7 +15,8 @@ def shipped_sources(settings: Settings) -> list[Path]:
 
 def load_shipped(settings: Settings, quiet: bool = False) -> int:
     from assistant.ingest import add_paths
-    from assistant.store.kb import KnowledgeBase, StoreLocked
+    from assistant.store.kb import KnowledgeBase
+    from assistant.store.lock import StoreLocked
 
     kb = KnowledgeBase(settings)
     if kb.documents():
@@ -46,11 +47,23 @@ def warm_index(settings: Settings) -> None:
     Retriever(KnowledgeBase(settings), settings).state()
 
 
+def warm_triage(settings: Settings) -> None:
+    """Derive the risk exemplar vectors now (first start only: about a minute on two cores), not on the first
+    citizen's sentence."""
+    from assistant.replies.exemplars import cache_exists
+    from assistant.replies.triage import warm_up
+
+    if not cache_exists(settings.derived_dir):
+        print("首次启动：正在准备风险识别用的例句向量（只需一次，约一分钟）……", flush=True)
+    warm_up()
+
+
 def main() -> int:
     settings = get_settings()
     status = load_shipped(settings)
     if status == 0:
         warm_index(settings)
+        warm_triage(settings)
     return status
 
 

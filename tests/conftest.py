@@ -11,6 +11,8 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 REPO = Path(__file__).resolve().parents[1]
+# vectors derived from the labelled sentences (risk exemplars): built once per checkout, not once per temp folder
+os.environ.setdefault("ASSISTANT_CACHE_DIR", str(REPO / ".pytest_cache" / "derived"))
 SHARED = REPO.parent / "shared"
 SHARED_DATA = SHARED / "data"
 

@@ -12,7 +12,8 @@ import pytest
 from assistant.replies.checklist import extract_checklist
 from assistant.replies.composer import compose
 from assistant.replies.model import Citation, Emotion, RiskFlag, Suggestion, Triage
-from assistant.replies.validator import normalise, validate
+from assistant.replies.text import squash as normalise
+from assistant.replies.validator import validate
 from assistant.retrieval.model import FaqMatch, Hit, RetrievalResult
 
 RESIDENCE = ("第八条 申请办理居住证，应当提交下列材料：（一）本人居民身份证原件；（二）近期一寸白底免冠照片两张；"

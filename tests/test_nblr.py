@@ -2,8 +2,8 @@
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
 
-from assistant.replies.nblr import NBLogisticRegression
-from assistant.replies.train import _char_vectorizer
+from assistant.training.fit import char_vectorizer
+from assistant.training.nblr import NBLogisticRegression
 
 
 def _data():
@@ -17,7 +17,7 @@ def _data():
 
 def test_learns_classes_and_probabilities_are_a_calibrated_distribution():
     texts, labels = _data()
-    vec = _char_vectorizer((1, 2), 1000)
+    vec = char_vectorizer((1, 2), 1000)
     x = vec.fit_transform(texts)
     clf = NBLogisticRegression(C=4.0, calibration_folds=3).fit(x, labels)
     probe = vec.transform(["我真的很生气", "好开心", "太难过了"])
@@ -32,7 +32,7 @@ def test_only_the_ngram_columns_are_scaled():
     """Columns past n_scaled (the sentence vector) keep their plain weights: a vector column that separates
     the classes on its own still gets used."""
     texts, labels = _data()
-    vec = _char_vectorizer((1, 1), 1000)
+    vec = char_vectorizer((1, 1), 1000)
     ngrams = vec.fit_transform(texts)
     signal = np.array([[1.0 if y == "anger" else 0.0] for y in labels])
     x = hstack([csr_matrix(np.zeros(ngrams.shape, dtype=np.float32)), csr_matrix(signal)]).tocsr()

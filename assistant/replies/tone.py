@@ -11,29 +11,23 @@ is a small set of patterns plus the principled exception that makes the same wor
 - 官腔术语: "按规定/相关部门/研究" is fine when the draft names the rule or says what to do next.
 
 Patterns alone caught 58% of bad drafts in a blind set written by someone who had not seen them. So a classifier
-(models/tone.joblib: char n-grams + the sentence vector, logistic regression over the five categories and "ok",
-fitted on the project's labelled drafts by ``python -m assistant.replies.train``) has the last word on whether a
+(models/tone: char n-grams + the sentence vector, logistic regression over the five categories and "ok", fitted
+on labelled/tone/train.jsonl and tune.jsonl by ``python -m assistant.training``) has the last word on whether a
 draft is a problem: it adds a flag the patterns missed, and a pattern flag on a draft it is sure is fine is
 dropped. The patterns still name the clause and the rewrite when they fire. Thresholds were chosen on blind
-set v1 (tone_blind.jsonl) left out of training; the reported figure is blind set v2, which nothing was fitted on.
+set v1 (labelled/tone/tune.jsonl) left out of training; the reported figure is blind set v2 (final.jsonl).
 """
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-from assistant.replies.lexicons import distinct_labelled, read_labelled
+from assistant.replies import classifier
+from assistant.replies.classifier import TextModel
+from assistant.replies.lexicons import banned_phrases
+from assistant.replies.vectors import embed_text
 
 CATEGORIES = ("推诿", "指责", "冷漠命令", "越权承诺", "官腔术语")
-BANNED_CSV = Path(__file__).resolve().parents[2] / "knowledge" / "lexicons" / "banned_phrases.csv"
-MODEL_FILE = Path(__file__).resolve().parent / "models" / "tone.joblib"
-DATA_DIR = Path(__file__).resolve().parents[1] / "bench" / "data"
-# what the classifier learns from; blind set v2 (tone_blind2.jsonl) is never among them
-TRAINING_FILES = (DATA_DIR / "tone_drafts.jsonl", DATA_DIR / "tone_more.jsonl", DATA_DIR / "tone_blind.jsonl")
-MODEL_PARAMS = {"ngram": (1, 3), "max_features": 20000, "emb_weight": 1.0, "C": 4.0, "embedder": "m3e-small"}
 MODEL_FLAG = 0.5    # probability of a problem at which the classifier adds a flag itself (v1: recall 0.983, precision 0.967)
 MODEL_VETO = 0.3    # below this, a pattern's flag is treated as a false alarm and dropped
 OK = "ok"
@@ -45,22 +39,6 @@ class ToneFlag:
     span: str       # the clause of the draft that triggered the flag
     reason: str     # why, in Chinese, for the staff member
     rewrite: str    # a better way to say it
-
-
-@dataclass(frozen=True)
-class BannedPhrase:
-    phrase: str
-    category: str
-    better: str
-
-
-@lru_cache(maxsize=4)
-def load_banned(path: Path = BANNED_CSV) -> tuple[BannedPhrase, ...]:
-    """The project's 服务忌语 list; '#' lines at the top describe the file."""
-    with open(path, encoding="utf-8") as f:
-        rows = csv.DictReader(line for line in f if not line.startswith("#"))
-        return tuple(BannedPhrase(r["phrase"].strip(), r["category"].strip(), r["better"].strip())
-                     for r in rows if r.get("phrase"))
 
 
 # --- what makes a draft concrete (the exceptions) ---------------------------------------------------
@@ -133,7 +111,7 @@ def _clause_of(text: str, start: int, end: int) -> str:
 
 
 def _rewrite_for(category: str, span: str) -> str:
-    for b in load_banned():
+    for b in banned_phrases():
         if b.category == category and b.phrase in span:
             return b.better
     return _DEFAULT_REWRITE[category]
@@ -169,44 +147,22 @@ def _check_sentence(s: str, whole: str, flags: list[ToneFlag]) -> None:
         _flag(flags, "官腔术语", s, m)
 
 
-load_drafts = read_labelled
+def shipped_model() -> TextModel | None:
+    return classifier.load("tone")
 
 
-def training_drafts(files: tuple[Path, ...] = TRAINING_FILES) -> list[dict]:
-    return distinct_labelled(files, str.strip)
-
-
-def fit_model(rows: list[dict], vectors) -> dict:
-    """One label per draft (its first category, or "ok") from char n-grams plus the sentence vector."""
-    from assistant.replies.train import fit_emotion
-
-    return fit_emotion([r["text"].strip() for r in rows], [(r["labels"] or [OK])[0] for r in rows], vectors,
-                       MODEL_PARAMS)
-
-
-@lru_cache(maxsize=1)
-def shipped_model() -> dict | None:
-    if not MODEL_FILE.exists():
-        return None
-    import joblib
-
-    return joblib.load(MODEL_FILE)
-
-
-def _model_verdict(text: str, model: dict | None) -> dict[str, float]:
+def _model_verdict(text: str, model: TextModel | None) -> dict[str, float]:
     """Category probabilities for the whole draft, or {} when no model or no sentence-vector model is available."""
     if model is None:
         return {}
-    from assistant.replies.emotion import embed_text, proba
-
     vector = embed_text(text)  # None without the sentence-vector model: the patterns answer alone
-    return proba(model, text, vector) if vector is not None else {}
+    return classifier.proba(model, text, vector) if vector is not None else {}
 
 
-def check_tone(draft: str, *, use_model: bool = True, model: dict | None = None) -> list[ToneFlag]:
+def check_tone(draft: str, *, use_model: bool = True, model: TextModel | None = None) -> list[ToneFlag]:
     """Flags for one staff draft (empty list: nothing to fix). At most one flag per category.
 
-    ``model``: a classifier from ``fit_model`` (benchmarks pass refitted ones); by default the shipped one.
+    ``model``: a classifier from ``assistant.training`` (benchmarks pass refitted ones); by default the shipped one.
     """
     text = (draft or "").strip()
     flags: list[ToneFlag] = []

@@ -1,17 +1,17 @@
 """One call that reads a citizen's sentence before any reply is composed: emotion, intent, department, risks.
 
-Models load once per process (lru_cache in emotion/intent); ``warm_up()`` lets the app pay that cost at start-up
-instead of on the first citizen.
+Models load once per process; ``warm_up()`` lets the app pay that cost (and, on a first start, deriving the risk
+exemplar vectors) at start-up instead of on the first citizen.
 """
 from __future__ import annotations
 
 from assistant.replies.emotion import detect_emotion
 from assistant.replies.intent import classify_intent, route_department
-from assistant.replies.model import ProtocolCard, RiskFlag, Triage
-from assistant.replies.risk import detect_risks, normalise
-from assistant.replies.risk import protocol_for as _protocol_for
+from assistant.replies.model import Triage
+from assistant.replies.risk import detect_risks
+from assistant.replies.text import normalise
 
-__all__ = ["triage", "protocol_for", "warm_up"]
+__all__ = ["triage", "warm_up"]
 
 
 def triage(text: str) -> Triage:
@@ -22,11 +22,6 @@ def triage(text: str) -> Triage:
         department=route_department(clean),
         risks=detect_risks(clean),
     )
-
-
-def protocol_for(risks: list[RiskFlag]) -> ProtocolCard:
-    """What to say now, whom to call and what to record for the flagged risks (most urgent kind first)."""
-    return _protocol_for(risks)
 
 
 def warm_up() -> None:

@@ -8,13 +8,11 @@ appear in that source. The same check guards LLM drafts.
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from assistant.replies.lexicons import banned_phrases
 from assistant.replies.model import Suggestion
-from assistant.replies.tone import load_banned
-
-# sentences the template composer itself writes (staff's own next steps); they carry no policy content
-TEMPLATE_SENTENCES: set[str] = set()
+from assistant.replies.templates import TEMPLATE_SENTENCES
+from assistant.replies.text import bigrams, squash
 
 _POLICY_SIGNAL = re.compile(
     r"\d|[零一二三四五六七八九十百千万两半]+(元|天|日|个工作日|工作日|个月|月|年|周|小时|岁|周岁)|元|费|期限|时限|工作日|日内"
@@ -24,26 +22,17 @@ _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _FRAMING = re.compile(r"^(根据|按照|依据|依照)?《[^》]*》[^，,：:「」]{0,12}[，,：:]?|[「」“”\"]|^(规定|要求)[：:，,]")
 
 
-def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "")
-    return re.sub(r"[\s「」“”\"'‘’]", "", text)
-
-
-def _bigrams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)}
-
-
 def supported(claim: str, sources: list[str], min_cover: float = 0.8) -> bool:
     """True when ``claim`` is verbatim in a source, or a close extract of one that keeps every number."""
-    core = normalise(claim).strip("，,。；;：:！？!?")
+    core = squash(claim).strip("，,。；;：:！？!?")
     if not core:
         return True
     for source in sources:
-        src = normalise(source)
+        src = squash(source)
         if core in src:
             return True
-        grams = _bigrams(core)
-        if grams and len(grams & _bigrams(src)) / len(grams) >= min_cover:
+        grams = bigrams(core)
+        if grams and len(grams & bigrams(src)) / len(grams) >= min_cover:
             if all(n in src for n in _NUMBER.findall(core)):
                 return True
     return False
@@ -58,7 +47,7 @@ def unsupported_claims(text: str, sources: list[str]) -> list[str]:
     rest = re.sub(r"「[^」]*」", "。", text or "")
     for m in _SENTENCE.finditer(rest):
         sentence = m.group(0).strip()
-        if not sentence or normalise(sentence) in TEMPLATE_SENTENCES:
+        if not sentence or squash(sentence) in TEMPLATE_SENTENCES:
             continue
         core = _FRAMING.sub("", _FRAMING.sub("", sentence))
         if _POLICY_SIGNAL.search(core) and not supported(core, sources):
@@ -69,8 +58,8 @@ def unsupported_claims(text: str, sources: list[str]) -> list[str]:
 def banned_in(text: str, allowed_sources: list[str]) -> list[str]:
     """服务忌语 found in ``text``, ignoring ones that are part of a quoted source passage."""
     found = []
-    sources = [normalise(s) for s in allowed_sources]
-    for b in load_banned():
+    sources = [squash(s) for s in allowed_sources]
+    for b in banned_phrases():
         if b.phrase in (text or "") and not any(b.phrase in s for s in sources):
             found.append(b.phrase)
     return found

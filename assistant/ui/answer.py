@@ -8,9 +8,9 @@ from typing import Any
 import streamlit as st
 
 from assistant.feedback.records import REASONS, FeedbackError, record_feedback
+from assistant.replies.variants import CHANNELS
 from assistant.ui import resources
 
-VARIANTS = ("窗口", "电话", "书面")
 VARIANT_LABEL = {"窗口": "窗口面对面", "电话": "12345 电话", "书面": "书面答复"}
 NVC_PARTS = (("观察", "observation"), ("感受", "feeling"), ("需要", "need"), ("请求", "request"))
 
@@ -53,8 +53,11 @@ def _nvc(suggestion: Any, turn: int) -> None:
         text = getattr(suggestion, attr)
         if text:
             st.markdown(f"**{label}**　{text}")
-    tabs = st.tabs([VARIANT_LABEL[v] for v in VARIANTS])
-    for tab, variant in zip(tabs, VARIANTS):
+    # the channel the clerk serves on comes first (the tab that opens), the others follow
+    chosen = getattr(suggestion, "channel", CHANNELS[0])
+    order = [chosen, *(c for c in CHANNELS if c != chosen)]
+    tabs = st.tabs([VARIANT_LABEL[v] for v in order])
+    for tab, variant in zip(tabs, order):
         with tab:
             st.code(suggestion.variants.get(variant) or _full_text(suggestion), language=None, wrap_lines=True)
     st.caption("点代码框右上角的复制按钮，可直接粘贴使用。")

@@ -7,6 +7,7 @@ import streamlit as st
 
 from assistant.feedback.records import record_query
 from assistant.replies.tone import check_tone
+from assistant.replies.variants import CHANNELS
 from assistant.ui import answer, auth, resources
 from assistant.ui.common import sample_notice
 
@@ -21,7 +22,7 @@ with side:
     if st.button("新群众（清空对话）", key="new_citizen", icon=":material/person_add:", width="stretch"):
         turns.clear()
         st.rerun()
-    channel = st.radio("服务渠道", answer.VARIANTS, horizontal=True, key="channel",
+    channel = st.radio("服务渠道", CHANNELS, horizontal=True, key="channel",
                        format_func=lambda v: answer.VARIANT_LABEL[v])
     st.markdown("##### 我的答复草稿：语气检查")
     draft = st.text_area("把准备说的话粘贴在这里", key="draft", height=120,

@@ -1,0 +1,64 @@
+"""The first three NVC parts, from the citizen's own words and the triage: 观察 (what was said, restated without
+judgement), 感受 (the feeling, never the fault), 需要 (the need behind it). None of them says anything about policy.
+"""
+from __future__ import annotations
+
+import re
+
+from assistant.replies.lexicons import banned_phrases, needs
+from assistant.replies.model import Triage
+from assistant.replies.templates import FEELINGS, INTENT_NEEDS
+
+_JUDGEMENT = re.compile(r"垃圾|什么破|破地方|玩意|真行|太过分|过分|气死|骗子|混蛋|他妈|滚|烦死|凭什么|搞什么|搞没搞错|有没有搞错"
+                        r"|不像话|欺负人|黑心|无能|废物|官僚|吃干饭|不要脸|恶心|效率太低|什么态度|有病")
+_QUESTION = re.compile(r"[？?]|吗$|呢$|什么|怎么|哪|多少|几|是否|能不能|可不可以|要不要|有没有")
+_ASKING = re.compile(r"^(我)?(想|要)?(问一下|问问|问|咨询一下|咨询|了解一下|了解)")
+_GREETING = re.compile(r"^(你好|您好|请问|同志|麻烦问一下|打扰一下)[，,！!。\s]*")
+
+
+def _swap_person(text: str) -> str:
+    """Citizen's 我/你们 become the staff member's 您/我们 when restated."""
+    for a, b in (("我们", "\0A"), ("你们", "\0B"), ("我", "\0C"), ("您", "\0D"), ("你", "\0D")):
+        text = text.replace(a, b)
+    return text.replace("\0A", "您这边").replace("\0B", "我们").replace("\0C", "您").replace("\0D", "我们")
+
+
+def observe(text: str) -> str:
+    """Restate what the citizen said, without judgement words, insults or 服务忌语: facts, then the question."""
+    clauses = [c.strip() for c in re.split(r"[，,。！!；;…~\n]+", _GREETING.sub("", text.strip())) if c.strip()]
+    banned = [b.phrase for b in banned_phrases()]
+    facts: list[str] = []
+    asks: list[str] = []
+    for c in clauses:
+        if _JUDGEMENT.search(c) or any(p in c for p in banned):
+            continue
+        if sum(map(len, facts + asks)) + len(c) > 70:
+            break
+        if _QUESTION.search(c):
+            asks.append(_ASKING.sub("", c).rstrip("？?"))
+        else:
+            facts.append(c)
+    if not facts and not asks:
+        return "您来反映了自己遇到的情况。"
+    said = "，".join(_swap_person(f) for f in facts)
+    asked = "，".join(_swap_person(a) for a in asks if a)
+    said = said[1:] if said.startswith("您") else said
+    if said and asked:
+        return f"您说{said}，想了解{asked}。"
+    return f"您说{said}。" if said else f"您想了解{asked}。"
+
+
+def feel(triage: Triage) -> str:
+    strong, mild = FEELINGS.get(triage.emotion.label, FEELINGS["calm"])
+    return strong if triage.emotion.intensity >= 0.6 else mild
+
+
+def need_of(text: str, triage: Triage) -> str:
+    """The first need whose cues the text mentions (one tied to the emotion first), else the intent's need."""
+    matching = [(n.emotion, n.phrase) for n in needs() if any(c in text for c in n.cues)]
+    for emo, phrase in matching:
+        if emo in (triage.emotion.label, "any"):
+            return f"您{phrase}。"
+    if matching:
+        return f"您{matching[0][1]}。"
+    return f"您{INTENT_NEEDS.get(triage.intent, INTENT_NEEDS['咨询'])}。"
