@@ -32,7 +32,7 @@ PLAIN_QUESTION = re.compile(r"[？?]\s*$|怎么|什么|哪里|哪儿|在哪|哪�
 LOOKBACK = 3            # characters before a cue searched for a negation or degree word
 
 
-def _model() -> TextModel | None:
+def active_model() -> TextModel | None:
     """The full model when the sentence vectors are available, else the char-only fallback, else None."""
     full = classifier.load("emotion")
     if full is not None and (not full.uses_embedding or sentence_embedder() is not None):
@@ -42,7 +42,7 @@ def _model() -> TextModel | None:
 
 def model_probs(text: str) -> dict[str, float]:
     """The fitted model's 7-label probabilities ({} when no model is shipped)."""
-    model = _model()
+    model = active_model()
     if model is None:
         return {}
     return classifier.proba(model, text, embed_text(text) if model.uses_embedding else None)

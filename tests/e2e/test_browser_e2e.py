@@ -71,6 +71,8 @@ def app_url(request, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium not installed: `apt-get install -y chromium fonts-wqy-microhei` (see .ci/run)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

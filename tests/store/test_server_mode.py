@@ -14,7 +14,7 @@ import pytest
 from assistant.ingest import add_paths, remove_document
 from assistant.store.kb import KnowledgeBase
 
-CHROMA = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "chroma"
+CHROMA = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "chroma"
 
 
 def free_port() -> int:

@@ -215,7 +215,7 @@ def test_learned_risk_tiers_do_not_depend_on_the_emotion_model(tmp_path, monkeyp
     monkeypatch.setenv("ASSISTANT_MODEL_DIR", str(tmp_path))
     risk.shipped_detector.cache_clear()
     try:
-        assert emotion._model().name == "emotion_char"   # emotion falls back to char n-grams
+        assert emotion.active_model().name == "emotion_char"   # emotion falls back to char n-grams
         flags = detect_risks("我跟我妈已经道过别了")       # no pattern names this one
         assert flags and flags[0].kind == "self_harm"
     finally:

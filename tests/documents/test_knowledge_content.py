@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 KNOWLEDGE = ROOT / "knowledge"
 FAQ_CSV = KNOWLEDGE / "faq" / "常见问题示例.csv"
 FAQ_XLSX = KNOWLEDGE / "faq" / "常见问题示例.xlsx"

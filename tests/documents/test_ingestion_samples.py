@@ -14,7 +14,7 @@ import pytest
 from assistant.documents.loaders import load_document
 from assistant.documents.model import IngestError, LoadedDocument, Status
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 SAMPLES = SHARED / "data" / "ingestion_samples"
 SEEDS = SHARED / "seeds"
 PASSWORD = "asdfzxcv"  # the test password published with the pypdf encryption samples
