@@ -29,3 +29,30 @@ def mask(text: str) -> str:
     text = _CARD.sub(_card, text)
     text = _LANDLINE.sub(lambda m: f"{m.group(1)}-****{m.group(2)[-2:]}", text)
     return text
+
+
+def _tail(kind: str):
+    def sub(m: re.Match) -> str:
+        digits = re.sub(r"\D", "", m.group(0))
+        return f"{kind}尾号{digits[-4:]}"
+    return sub
+
+
+def speakable(text: str) -> str:
+    """The text as it may be said or shown back to a citizen: every personal number becomes "尾号1234"."""
+    if not text:
+        return text
+    text = _ID.sub(_tail(""), text)
+    text = _MOBILE.sub(_tail(""), text)
+    text = _CARD.sub(_tail(""), text)
+    return _LANDLINE.sub(_tail(""), text)
+
+
+def without_numbers(text: str) -> str:
+    """The text with personal numbers removed: what retrieval searches with (an ID number says nothing about
+    the matter, and its digits must not pull in entries about ID cards)."""
+    if not text:
+        return text
+    for pattern in (_ID, _MOBILE, _CARD, _LANDLINE):
+        text = pattern.sub("", text)
+    return text

@@ -35,7 +35,7 @@ REPLIES_LAYERS: list[tuple[str, ...]] = [
     ("model", "text", "labelled"),
     ("lexicons", "vectors", "classifier", "templates", "checklist"),
     ("exemplars",),
-    ("emotion", "intent", "risk", "tone"),
+    ("emotion", "intent", "risk", "tone", "applicability"),
     ("triage",),
     ("nvc", "grounding", "variants", "validator"),
     ("composer",),

@@ -10,6 +10,7 @@ BENCHES = {
     "faq": "assistant.bench.faq",
     "scale": "assistant.bench.scale",
     "replies": "assistant.bench.replies",
+    "dialogues": "assistant.bench.dialogues",
 }
 
 

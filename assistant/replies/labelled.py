@@ -1,7 +1,8 @@
 """The project's labelled sentences, in one home by role: labelled/<task>/{train,tune,final}.jsonl.
 
 train: what the shipped models are fitted on; tune: sets written blind that chose thresholds (each left out of
-training in turn by the benches) and that the shipped models are then also fitted on; final: the reported figure,
+training in turn by the benches) and that the shipped models are then also fitted on; test: the other half of a set
+whose first half was tuned on (reported, never tuned on); final: the reported figure, written after tuning,
 never fitted or tuned on. Every row has a ``batch`` (which written set it came from) and, where a set is split
 in two, a ``fold``. labelled/DATASHEET.md says who wrote what and how.
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 from assistant.config import PROJECT_ROOT
 
 LABELLED_DIR = PROJECT_ROOT / "labelled"
-ROLES = ("train", "tune", "final")
+ROLES = ("train", "tune", "test", "final")
 
 
 def path_of(task: str, role: str, root: Path = LABELLED_DIR) -> Path:

@@ -32,7 +32,8 @@ class ProtocolCard:
 class Triage:
     emotion: Emotion
     intent: str                       # 咨询/办事材料/进度查询/投诉/求助/表扬/建议
-    department: str = ""              # routing guess (citizen_messages label_l1 taxonomy)
+    department: str = ""              # routing guess; "" unless the router is confident (see intent.route_department)
+    department_confidence: float = 0.0
     risks: list[RiskFlag] = field(default_factory=list)
 
     @property
@@ -45,6 +46,14 @@ class Citation:
     chunk_id: str
     label: str            # 《title》 第八条 第3页
     text: str
+
+
+# What a suggestion is (Suggestion.mode), and so what the page shows:
+# reply      a reply to the citizen that states policy from the cited source(s)
+# not_found  the KB does not hold the answer: says so and offers to check; nearest entries only in ``related``
+# risk       a red flag: the protocol card, and the card's own first sentences as the reply
+# staff      a staff member asked the KB for guidance: guide passages for the clerk, not a reply to a citizen
+MODES = ("reply", "not_found", "risk", "staff")
 
 
 @dataclass
@@ -63,3 +72,7 @@ class Suggestion:
     supported: bool = True    # False: no passage supports a policy answer; says so and offers to find out
     backend: str = "template" # "template" or "llm"
     problems: list[str] = field(default_factory=list)        # validator findings (empty = passed)
+    mode: str = "reply"       # one of MODES
+    # nearest entries when the KB does not hold the answer: shown to the clerk as "可能相关（未核实）", never quoted
+    related: list[Citation] = field(default_factory=list)
+    guidance: str = ""        # staff mode: what the guide says to do, for the clerk (not to be read to a citizen)

@@ -7,12 +7,18 @@ import re
 
 from assistant.replies.lexicons import banned_phrases, needs
 from assistant.replies.model import Triage
-from assistant.replies.templates import FEELINGS, INTENT_NEEDS
+from assistant.replies.templates import FEELINGS, INTENT_NEEDS, SITUATION_FEELINGS
 
 _JUDGEMENT = re.compile(r"垃圾|什么破|破地方|玩意|真行|太过分|过分|气死|骗子|混蛋|他妈|滚|烦死|凭什么|搞什么|搞没搞错|有没有搞错"
                         r"|不像话|欺负人|黑心|无能|废物|官僚|吃干饭|不要脸|恶心|效率太低|什么态度|有病")
 _QUESTION = re.compile(r"[？?]|吗$|呢$|什么|怎么|哪|多少|几|是否|能不能|可不可以|要不要|有没有")
-_ASKING = re.compile(r"^(我)?(想|要)?(问一下|问问|问|咨询一下|咨询|了解一下|了解)")
+_ASKING = re.compile(r"^(我)?(想|要)?(问一下|问问|问|咨询一下|咨询|了解一下|了解)|^(麻烦|请)?(你|您)?帮(我|忙)?(查一下|查下|查查|查|看一下|看看|问问)?")
+# numbers (already "尾号1234" when spoken) are never restated
+_NUMBER = re.compile(r"尾号\d{4}|\d{5,}")
+# 您爸 / 您家孩子 stay as they are: dropping 您 in front of a relative would say "爸去世了"
+_KIN = re.compile(r"^您(爸|妈|父|母|爷|奶|外公|外婆|姥|老公|老婆|丈夫|妻子|爱人|孩子|儿子|女儿|家|哥|姐|弟|妹|公公|婆婆|岳)")
+BEREAVEMENT = re.compile(r"去世|过世|离世|病逝|走了|没了|死了|身故|丧事|丧葬|刚走|火化|殡")
+HARDSHIP = re.compile(r"困难|低保|特困|救助|没钱|交不起|看不起病|揭不开锅|失业|下岗|残疾|重病|大病|生病|住院|孤寡|独居|欠债|没工作")
 _GREETING = re.compile(r"^(你好|您好|请问|同志|麻烦问一下|打扰一下)[，,！!。\s]*")
 
 
@@ -30,7 +36,7 @@ def observe(text: str) -> str:
     facts: list[str] = []
     asks: list[str] = []
     for c in clauses:
-        if _JUDGEMENT.search(c) or any(p in c for p in banned):
+        if _JUDGEMENT.search(c) or _NUMBER.search(c) or any(p in c for p in banned):
             continue
         if sum(map(len, facts + asks)) + len(c) > 70:
             break
@@ -42,13 +48,19 @@ def observe(text: str) -> str:
         return "您来反映了自己遇到的情况。"
     said = "，".join(_swap_person(f) for f in facts)
     asked = "，".join(_swap_person(a) for a in asks if a)
-    said = said[1:] if said.startswith("您") else said
+    said = said[1:] if said.startswith("您") and not _KIN.match(said) else said
     if said and asked:
         return f"您说{said}，想了解{asked}。"
     return f"您说{said}。" if said else f"您想了解{asked}。"
 
 
-def feel(triage: Triage) -> str:
+def feel(triage: Triage, text: str = "") -> str:
+    """The feeling the situation shows: condolence for a death in the family, understanding for hardship, then
+    the emotion triage read (a calm question stays calm)."""
+    if BEREAVEMENT.search(text):
+        return SITUATION_FEELINGS["bereavement"]
+    if HARDSHIP.search(text) and triage.emotion.label != "anger":
+        return SITUATION_FEELINGS["hardship"]
     strong, mild = FEELINGS.get(triage.emotion.label, FEELINGS["calm"])
     return strong if triage.emotion.intensity >= 0.6 else mild
 

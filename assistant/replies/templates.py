@@ -15,6 +15,10 @@ FEELINGS = {  # label -> (strong, mild); names the feeling, never the fault
     "confusion": ("您对这些要求很困惑，不知道该怎么办。", "您对这件事还有些疑惑。"),
     "calm": ("您很关心这件事。", "您很关心这件事。"),
 }
+SITUATION_FEELINGS = {
+    "bereavement": "家里遇到这样的事，请您节哀；这个时候还要来办这些手续，确实不容易。",
+    "hardship": "您现在的难处我们能体谅，这些日子确实不容易。",
+}
 INTENT_NEEDS = {
     "咨询": "希望把政策弄清楚，知道自己能不能办、怎么办",
     "办事材料": "希望一次把材料准备齐，不再来回跑",
