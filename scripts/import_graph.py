@@ -33,11 +33,12 @@ LAYERS: list[tuple[str, ...]] = [
 ]
 REPLIES_LAYERS: list[tuple[str, ...]] = [
     ("model", "text", "labelled"),
-    ("lexicons", "vectors", "classifier", "templates", "checklist"),
+    ("lexicons", "vectors", "classifier", "templates", "checklist", "applicability", "staff"),
     ("exemplars",),
-    ("emotion", "intent", "risk", "tone", "applicability"),
+    ("emotion", "intent", "risk", "tone"),
     ("triage",),
     ("nvc", "grounding", "variants", "validator"),
+    ("selection",),
     ("composer",),
     ("llm",),
     ("engine",),

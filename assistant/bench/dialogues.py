@@ -58,7 +58,8 @@ def asserted_source(result: RetrievalResult, s: Suggestion) -> tuple[str, str] |
     """The source whose policy the reply states, or None when it states none (refusal, risk card, "not found")."""
     if s.protocol is not None or not s.supported or getattr(s, "mode", "reply") not in ("reply", "staff"):
         return None
-    by_id = {h.chunk_id: h for h in ([result.faq.hit] if result.faq else []) + list(result.hits)}
+    by_id = {h.chunk_id: h for h in ([result.faq.hit] if result.faq else []) + list(result.hits)
+             + [h for h, _, _ in result.faq_candidates]}
     if s.standard_answer and result.faq is not None:
         return source_of(result.faq.hit)
     if s.citations and s.citations[0].chunk_id in by_id:

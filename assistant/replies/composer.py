@@ -10,55 +10,119 @@ from __future__ import annotations
 
 import re
 
+from assistant.privacy import speakable
 from assistant.replies import validator
+from assistant.replies.applicability import check
 from assistant.replies.checklist import extract_checklist, topics_of
-from assistant.replies.grounding import best_extract, citations, on_topic, source_text
-from assistant.replies.model import Suggestion, Triage
+from assistant.replies.grounding import best_extract, on_topic, source_text
+from assistant.replies.model import Citation, Suggestion, Triage
 from assistant.replies.nvc import feel, need_of, observe
 from assistant.replies.risk import protocol_for
-from assistant.replies.templates import LISTED_STEP, NEXT_STEP, UNSUPPORTED
+from assistant.replies.selection import Choice, choose, is_staff_material
+from assistant.replies.templates import LISTED_STEP, NEXT_STEP, NO_GUIDANCE, UNSUPPORTED
 from assistant.replies.variants import CHANNELS, build_variants
-from assistant.retrieval.model import RetrievalResult
+from assistant.retrieval.model import Hit, RetrievalResult
 
 _MARKER_TAIL = re.compile(r"(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[①-⑳]|\d{1,2}[.．、]|[一二三四五六七八九十]{1,3}、)\s*$")
+MAX_CITATIONS = 3
+RISK_SAY = 2  # the card's first sentences are the reply under a red flag
 
 
-def compose(text: str, triage: Triage, result: RetrievalResult, channel: str = "窗口") -> Suggestion:
-    """Four-part suggestion with citations, checklist and channel variants; ``problems`` holds validator findings.
+def compose(text: str, triage: Triage, result: RetrievalResult, channel: str = "窗口", *,
+            staff: bool = False) -> Suggestion:
+    """The suggestion for what the citizen said (``staff``: a staff member's question to the guide).
 
     ``channel`` (one of ``CHANNELS``) is the one the staff member serves on: ``Suggestion.channel`` records it and
-    the page shows that variant first.
+    the page shows that variant first. Every number ``assistant.privacy`` masks is said as "尾号1234".
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}: use one of {CHANNELS}")
-    s = Suggestion(triage=triage, channel=channel, observation=observe(text), feeling=feel(triage), need=need_of(text, triage))
-    cited = [] if result.refused else citations(result)
-    if cited and result.faq is None and not on_topic(result.search_query or text, [c.text for _, c in cited]):
-        cited = []
-    s.citations = [c for _, c in cited]
+    s = Suggestion(triage=triage, channel=channel)
+    if staff:
+        return _guidance(s, result)
     if triage.is_risk:
-        s.protocol = protocol_for(triage.risks)
+        return _risk(s)
+    spoken = speakable(text)
+    s.observation, s.feeling, s.need = observe(spoken), feel(triage, spoken), need_of(spoken, triage)
+    choice = choose(result, text)
+    if choice.hit is None:
+        s.mode, s.supported, s.request = "not_found", False, UNSUPPORTED
+        s.related = [_citation(h) for h in choice.related]
+        s.variants = build_variants(s)
         s.problems = validator.validate(s)
         return s
-    if result.faq and not result.refused:
-        s.standard_answer = source_text(result.faq.hit)
-    if not cited:
-        s.supported = False
-        s.request = UNSUPPORTED
-    else:
-        hit, first = cited[0]
-        s.checklist = extract_checklist(text, [c.text for _, c in cited], triage.intent)
-        quote = best_extract(result.search_query or text, first.text, topics_of(text, triage.intent))
-        lead_end = first.text.find(s.checklist[0]) if s.checklist else -1
-        if lead_end > 0:       # the list is told item by item; quote the sentence that introduces it
-            pieces = re.split(r"[。！？\n]", _MARKER_TAIL.sub("", first.text[:lead_end].rstrip()))
-            lead = next((p.strip() for p in reversed(pieces) if p.strip()), "").rstrip("：:，, ")
-            quote = lead if len(lead) >= 4 else quote
-        quote = re.sub(r"^第[一二三四五六七八九十百零\d]+条\s*", "", quote)
-        step = NEXT_STEP.get(triage.intent, NEXT_STEP["咨询"])
-        if s.checklist and triage.intent in ("咨询", "办事材料"):
-            step = LISTED_STEP
-        s.request = f"根据{first.label}：「{quote}」{step}"
+    cited = _cited(choice, result)
+    s.citations = [c for _, c in cited]
+    first = s.citations[0]
+    if choice.is_faq:
+        s.standard_answer = source_text(choice.hit)
+    question = result.asked or result.search_query or text
+    s.checklist = extract_checklist(text, [c.text for c in s.citations[:1]], triage.intent)
+    quote = best_extract(question, first.text, topics_of(text, triage.intent))
+    lead_end = first.text.find(s.checklist[0]) if s.checklist else -1
+    if lead_end > 0:       # the list is told item by item; quote the sentence that introduces it
+        pieces = re.split(r"[。！？\n]", _MARKER_TAIL.sub("", first.text[:lead_end].rstrip()))
+        lead = next((p.strip() for p in reversed(pieces) if p.strip()), "").rstrip("：:，, ")
+        quote = lead if len(lead) >= 4 else quote
+    quote = re.sub(r"^第[一二三四五六七八九十百零\d]+条\s*", "", quote)
+    step = NEXT_STEP.get(triage.intent, NEXT_STEP["咨询"])
+    if s.checklist and triage.intent in ("咨询", "办事材料"):
+        step = LISTED_STEP
+    s.request = f"根据{first.label}：「{quote}」{step}"
     s.variants = build_variants(s)
     s.problems = validator.validate(s)
+    return s
+
+
+def _citation(hit: Hit) -> Citation:
+    return Citation(chunk_id=hit.chunk_id, label=hit.source_label, text=source_text(hit))
+
+
+def _cited(choice: Choice, result: RetrievalResult) -> list[tuple[Hit, Citation]]:
+    """The chosen source first, then passages that are about the same matter (never staff guidance)."""
+    assert choice.hit is not None
+    out = [(choice.hit, _citation(choice.hit))]
+    seen = {choice.hit.chunk_id}
+    asked = result.asked or result.search_query or result.query
+    for h in result.hits:
+        if len(out) == MAX_CITATIONS:
+            break
+        if h.chunk_id in seen or h.kind == "faq" or is_staff_material(h):
+            continue
+        v = check(asked, h)
+        if v.applies is True or (v.applies is None and on_topic(asked, [h.text])):
+            out.append((h, _citation(h)))
+            seen.add(h.chunk_id)
+    return out
+
+
+def spoken_words(lines: list[str]) -> list[str]:
+    """The words to say from the card's 现在说 lines: the quoted speech where a line has it (the rest of such a
+    line tells the clerk how to say it), else nothing from that line."""
+    return [q for line in lines for q in re.findall(r"“([^”]+)”", line) if len(q) >= 6]
+
+
+def _risk(s: Suggestion) -> Suggestion:
+    """Under a red flag the card is the reply: its own first sentences, nothing restated, no passages."""
+    s.mode = "risk"
+    s.protocol = protocol_for(s.triage.risks)
+    s.supported = False
+    words = "".join(spoken_words(s.protocol.say_now)[:RISK_SAY])
+    s.request = words
+    s.variants = {ch: words for ch in CHANNELS}
+    s.problems = validator.validate(s)
+    return s
+
+
+def _guidance(s: Suggestion, result: RetrievalResult) -> Suggestion:
+    """A staff member's question: what the guide says, for the clerk; not a reply to a citizen."""
+    s.mode = "staff"
+    choice = choose(result, result.query, staff=True)
+    if choice.hit is None:
+        s.supported = False
+        s.guidance = NO_GUIDANCE
+        s.related = [_citation(h) for h in choice.related]
+        return s
+    s.citations = [_citation(choice.hit)]
+    s.guidance = choice.hit.text.strip()
     return s

@@ -8,9 +8,11 @@ from __future__ import annotations
 import logging
 
 from assistant.config import Settings
-from assistant.privacy import mask
+from assistant.privacy import mask, without_numbers
+from assistant.replies.composer import compose
 from assistant.replies.llm import LLMComposer, compose_with_fallback
 from assistant.replies.model import Suggestion
+from assistant.replies.staff import is_staff_question
 from assistant.replies.triage import triage
 from assistant.retrieval.model import RetrievalResult
 from assistant.retrieval.retriever import Retriever
@@ -49,13 +51,23 @@ class ReplyEngine:
     def is_empty(self) -> bool:
         return int(self.kb.count()) == 0
 
-    def retrieve(self, text: str, history: list[str] | None = None) -> RetrievalResult:
-        return self.retriever.search(text, history=list(history or []))
+    def retrieve(self, text: str, history: list[str] | None = None, k: int = 5) -> RetrievalResult:
+        """Searches without the citizen's ID/phone/card numbers: they say nothing about the matter, and their digits
+        must not pull in entries about ID cards (or reach any log)."""
+        return self.retriever.search(without_numbers(text), history=[without_numbers(h) for h in history or []], k=k)
 
     def suggest(self, text: str, history: list[str] | None = None,
                 channel: str = "窗口") -> tuple[RetrievalResult, Suggestion]:
-        result = self.retrieve(text, history)
-        suggestion = compose_with_fallback(text, triage(text), result, self.llm, channel)
+        staff = is_staff_question(text)
+        result = self.retrieve(text, [] if staff else history, k=STAFF_K if staff else 5)
+        tri = triage(text)
+        if staff:
+            suggestion = compose(text, tri, result, channel, staff=True)
+        else:
+            suggestion = compose_with_fallback(text, tri, result, self.llm, channel)
         if suggestion.problems:
             log.warning("suggestion for %s failed checks: %s", mask(text)[:40], suggestion.problems)
         return result, suggestion
+
+
+STAFF_K = 10  # a staff question looks further down the ranking for the guide's passage

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from assistant.config import Settings
+from assistant.privacy import speakable
 from assistant.replies import composer, validator
 from assistant.replies.variants import build_variants
 from assistant.replies.checklist import extract_checklist
@@ -80,12 +81,13 @@ class LLMComposer:
         base = composer.compose(text, triage, result, channel)   # citations, checklist, standard answer, protocol
         if base.protocol is not None or not base.supported:
             raise LLMDraftError("风险情况或没有可依据的原文：不交给模型起草。")
-        reply = self.model.invoke(_prompt(text, triage, base.citations))
+        reply = self.model.invoke(_prompt(speakable(text), triage, base.citations))  # no raw ID/phone numbers sent
         data = parse_draft(getattr(reply, "content", reply))
         refs = [int(r) - 1 for r in data.get("引用", []) if str(r).strip().isdigit()]
         chosen = [base.citations[i] for i in refs if 0 <= i < len(base.citations)] or base.citations
-        s = Suggestion(triage=triage, observation=str(data["观察"]).strip(), feeling=str(data["感受"]).strip(),
-                       need=str(data["需要"]).strip(), request=str(data["请求"]).strip(), citations=chosen,
+        part = {k: speakable(str(data[k]).strip()) for k in ("观察", "感受", "需要", "请求")}
+        s = Suggestion(triage=triage, observation=part["观察"], feeling=part["感受"],
+                       need=part["需要"], request=part["请求"], citations=chosen,
                        standard_answer=base.standard_answer, backend="llm", channel=channel)
         s.checklist = extract_checklist(text, [c.text for c in chosen], triage.intent)
         s.variants = build_variants(s)

@@ -42,6 +42,28 @@ class Hit:
     questions: list[str] = field(default_factory=list)
     answer: str = ""
     date: str = ""
+    # where and when the passage's document applies (see ``assistant.documents.jurisdiction``); "" = unknown
+    region: str = ""             # "河南省/南阳市"; "" for national or unknown documents
+    level: str = ""              # 全国 / 省 / 市 / 区县 / ""
+    effective_from: str = ""     # YYYY-MM-DD 施行日期
+    valid_until: str = ""        # YYYY-MM-DD 有效期至
+    validity: str = ""           # on the day of the search: current / expired / repealed / pending (尚未施行) / ""
+    replaced_by: str = ""        # title of the document that replaced it
+    # how the document's region relates to the place asked about (or the centre's own region):
+    # "same" (that place, a place within it, or the province containing it), "national", "unknown" (no region),
+    # "other" (another place: not to be read out as the rule here); "" when no place was asked and none is set
+    place_match: str = ""
+
+    @property
+    def quotable(self) -> bool:
+        """Whether the passage may be read aloud as the rule that applies now and here."""
+        return self.validity not in ("expired", "repealed", "pending") and self.place_match != "other"
+
+    @property
+    def validity_label(self) -> str:
+        """现行有效 / 已过有效期 / 已废止 / 尚未施行 / 未标注, for the page beside the source."""
+        return {"current": "现行有效", "expired": "已过有效期", "repealed": "已废止", "pending": "尚未施行"}.get(
+            self.validity, "未标注")
 
     @property
     def source_label(self) -> str:
@@ -75,3 +97,11 @@ class RetrievalResult:
     faq: FaqMatch | None = None
     refused: bool = False             # knowledge base has nothing on this
     confidence: float = 0.0
+    places: list[str] = field(default_factory=list)   # regions the question names ("河南省/南阳市"), in order
+    home_region: str = ""             # the centre's region (Settings.region) used when the question names none
+    refusal_reason: str = ""          # when refused: "empty", "coverage", "missing_terms", "wrong_place"
+    signals: dict[str, float] = field(default_factory=dict)  # the values the refusal looked at (for the bench)
+    asked: str = ""                   # whose matters say what is asked (the turn, or topic + turn; see rewrite)
+    # the best FAQ entries, best first: (entry, its closest stored question, cosine); the composer checks each
+    # is about the asked matter before one is quoted
+    faq_candidates: list[tuple[Hit, str, float]] = field(default_factory=list)

@@ -21,7 +21,7 @@ from assistant.retrieval.index import IndexState
 from assistant.retrieval.filters import Filters, filter_metadata
 from assistant.retrieval.model import ChunkSource, FaqMatch, Hit, RetrievalResult
 from assistant.retrieval.rerank import Reranker
-from assistant.retrieval.rewrite import rewrite
+from assistant.retrieval.rewrite import interpret
 from assistant.retrieval.text import query_tokens, tokens
 
 
@@ -43,6 +43,7 @@ class Thresholds:
 
 
 CANDIDATES = 50  # per side, before fusion (the recipe rescored the top 50)
+FAQ_CANDIDATES = 8  # FAQ entries handed to the composer, which checks each is about the asked matter
 
 
 def _coverage(qtoks: list[str], text: str) -> float:
@@ -127,8 +128,9 @@ class Retriever:
     def search(self, query: str, *, history: list[str] | None = None, k: int = 5,
                filters: Filters | Mapping[str, Any] | None = None) -> RetrievalResult:
         filters = Filters.of(filters)
-        search_query = rewrite(query, list(history or []))
-        result = RetrievalResult(query=query, search_query=search_query)
+        turn = interpret(query, list(history or []))
+        search_query = turn.search
+        result = RetrievalResult(query=query, search_query=search_query, asked=turn.asked)
         if not search_query.strip():
             result.refused = True
             return result
@@ -142,6 +144,7 @@ class Retriever:
             passages = self.reranker.rerank(search_query, passages)
         hits = [h for h, _ in passages[:k]]
 
+        result.faq_candidates = faq_ranked[:FAQ_CANDIDATES]
         if faq_ranked:
             hit, question, cos = faq_ranked[0]
             if cos >= self.thresholds.faq_match:

@@ -1,0 +1,116 @@
+"""Which source, if any, a reply may stand on: checked for the asked matter before anything is asserted.
+
+The retriever ranks; it does not know that a 护照 question must not be answered from the 身份证 entry, or that
+staff guidance is not an answer to a citizen. So the composer takes the ranked FAQ entries and passages and keeps
+the first that is about the asked matter (``applicability``); entries that only look similar are handed back as
+``related`` (shown to the clerk as "可能相关（未核实）", never quoted). When the question names no known matter, the
+similarity thresholds decide as before. Within one matter, an elliptical follow-up ("那多久能拿到") prefers the
+entry whose answer covers the aspect it asks about (时限, 费用, 地点, 材料, 代办, 网上办).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.replies.applicability import Verdict, check
+from assistant.replies.checklist import TOPICS
+from assistant.replies.grounding import on_topic, source_text
+from assistant.retrieval.model import Hit, RetrievalResult
+
+# an entry about the asked matter needs at least this cosine to be quoted (below it, the similarity is chance)
+APPLIES_MIN_COS = 0.72
+# an entry for a question that names no known matter needs this (the retriever's "related" level)
+UNNAMED_MIN_COS = 0.82
+# an aspect-covering entry may replace the top one when it ranks within this many places
+ASPECT_WINDOW = 3
+MAX_RELATED = 2
+_STAFF_TITLE = re.compile(r"沟通|接待|话术|培训|服务规范|服务礼仪|忌语|工作手册|岗位手册")
+ASPECTS: dict[str, tuple[str, str]] = {
+    **TOPICS,
+    "代办": (r"代办|替我|替他|替她|帮我办|帮他办|委托|让家里人|让朋友|让我儿子|让我女儿|家长|监护人|代为",
+             r"代办|委托|代为|监护人|代理|亲属"),
+    "网上": (r"网上|线上|手机上|手机|App|APP|小程序|不想跑|不用跑|跑一趟|跑两趟",
+             r"网上|线上|App|APP|小程序|掌上|电子|网办"),
+}
+
+
+def is_staff_material(hit: Hit) -> bool:
+    """A guide for staff (how to talk to citizens), not policy a citizen is told."""
+    return hit.kind != "faq" and bool(_STAFF_TITLE.search(hit.title or ""))
+
+
+@dataclass
+class Choice:
+    hit: Hit | None = None                 # the source the reply stands on (None: the KB does not hold it)
+    cosine: float = 0.0
+    verdict: Verdict | None = None
+    related: list[Hit] = field(default_factory=list)
+
+    @property
+    def is_faq(self) -> bool:
+        return self.hit is not None and self.hit.kind == "faq"
+
+
+def aspects_of(text: str) -> list[str]:
+    return [a for a, (q, _) in ASPECTS.items() if re.search(q, text or "")]
+
+
+def covers(hit: Hit, aspect: str) -> bool:
+    return bool(re.search(ASPECTS[aspect][1], source_text(hit)))
+
+
+def choose(result: RetrievalResult, turn: str, *, staff: bool = False) -> Choice:
+    """The source to quote for the citizen's ``turn`` (or the guide passage for a staff question)."""
+    asked = result.asked or result.search_query or result.query
+    if staff:
+        return _choose_guidance(result, asked)
+    ranked: list[tuple[Hit, float]] = [(h, c) for h, _, c in result.faq_candidates]
+    if not ranked and result.faq is not None:
+        ranked = [(result.faq.hit, result.faq.score)]
+    passages = [h for h in result.hits if h.kind != "faq" and not is_staff_material(h)]
+    out = Choice()
+    applicable: list[tuple[Hit, float, Verdict]] = []
+    for hit, cos in ranked:
+        v = check(asked, hit)
+        if v.applies is True and cos >= APPLIES_MIN_COS:
+            applicable.append((hit, cos, v))
+        elif v.applies is None and cos >= UNNAMED_MIN_COS and not result.refused and not applicable:
+            applicable.append((hit, cos, v))
+        elif len(out.related) < MAX_RELATED and v.applies is not True:
+            out.related.append(hit)
+    if applicable:
+        hit, cos, v = _prefer_aspect(applicable, turn)
+        out.hit, out.cosine, out.verdict = hit, cos, v
+        return out
+    for hit in passages:
+        v = check(asked, hit)
+        if v.applies is True or (v.applies is None and not result.refused and on_topic(asked, [hit.text])):
+            out.hit, out.verdict = hit, v
+            return out
+        if len(out.related) < MAX_RELATED:
+            out.related.append(hit)
+    return out
+
+
+def _prefer_aspect(applicable: list[tuple[Hit, float, Verdict]], turn: str) -> tuple[Hit, float, Verdict]:
+    best = applicable[0]
+    wanted = aspects_of(turn)
+    if not wanted or all(covers(best[0], a) for a in wanted):
+        return best
+    for cand in applicable[1:ASPECT_WINDOW]:
+        if all(covers(cand[0], a) for a in wanted):
+            return cand
+    return best
+
+
+def _choose_guidance(result: RetrievalResult, asked: str) -> Choice:
+    out = Choice()
+    for hit in result.hits:
+        if hit.kind == "faq":
+            continue
+        if is_staff_material(hit) and on_topic(asked, [f"{hit.heading_path} {hit.text}"]):
+            out.hit = hit
+            return out
+        if len(out.related) < MAX_RELATED:
+            out.related.append(hit)
+    return out
