@@ -32,6 +32,13 @@ def about_text(hit: Hit) -> tuple[str, str]:
     return about, about
 
 
+def primary_text(hit: Hit) -> str:
+    """What the source is first of all about: an FAQ entry's standard question (a passage: its headings)."""
+    if hit.kind == "faq":
+        return hit.questions[0] if hit.questions else hit.title
+    return hit.heading_path or hit.title
+
+
 def check(question: str, hit: Hit) -> Verdict:
     asked_m, asked_s, asked_e = named(question, "matter"), named(question, "service"), named(question, "event")
     if not asked_m and not asked_s and not asked_e:
@@ -41,6 +48,9 @@ def check(question: str, hit: Hit) -> Verdict:
         missing = []                 # a general service entry (预约, 代办) answers it for any matter
     else:
         missing = [m.group for m in asked_m if not m.named_in(about)]
+        primary = named(primary_text(hit), "matter")
+        if asked_m and primary and not any(p in asked_m for p in primary):
+            missing += [p.group for p in primary]   # the entry is about something else that mentions this matter
         if asked_s and not asked_m:  # asked only how a service works: the source must be about that service
             missing += [s.group for s in asked_s]
     missing += [e.group for e in asked_e if not e.named_in(said)]

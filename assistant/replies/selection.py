@@ -25,13 +25,21 @@ UNNAMED_MIN_COS = 0.82
 ASPECT_WINDOW = 3
 MAX_RELATED = 2
 _STAFF_TITLE = re.compile(r"沟通|接待|话术|培训|服务规范|服务礼仪|忌语|工作手册|岗位手册")
-ASPECTS: dict[str, tuple[str, str]] = {
+ASPECTS: dict[str, tuple[str, str]] = {   # aspect -> (asked in a question, covered by an answer)
     **TOPICS,
+    "费用": (TOPICS["费用"][0], r"费|收费|免费|不收|标准|元|缴纳"),
+    "时限": (TOPICS["时限"][0], r"时限|期限|日内|工作日|之日起|截止|当场|当天|即时|实时|\d+\s*(天|日|个月|年)"
+                                r"|[一二三四五六七八九十两]+(天|日|个月)"),
+    "地点": (TOPICS["地点"][0], r"地点|地址|窗口|大厅|办理点|派出所|中心|网点|街道|社区|乡镇|部门|机构|登记处|App|网上"),
     "代办": (r"代办|替我|替他|替她|帮我办|帮他办|委托|让家里人|让朋友|让我儿子|让我女儿|家长|监护人|代为",
              r"代办|委托|代为|监护人|代理|亲属"),
     "网上": (r"网上|线上|手机上|手机|App|APP|小程序|不想跑|不用跑|跑一趟|跑两趟",
              r"网上|线上|App|APP|小程序|掌上|电子|网办"),
+    "金额": (r"多少钱|能拿多少|能领多少|发多少|报多少|给多少|补多少|补贴多少|百分之几|税率|比例是|几个点|怎么算",
+             r"\d+(\.\d+)?\s*(元|%|％)|百分之|比例|标准|计发|按.{0,12}(计算|发放|核定)|倍"),
 }
+# a question that asks only about these does not need the source to cover them (every answer touches them)
+_LOOSE = {"条件", "材料"}
 
 
 def is_staff_material(hit: Hit) -> bool:
@@ -78,6 +86,11 @@ def choose(result: RetrievalResult, turn: str, *, staff: bool = False) -> Choice
             applicable.append((hit, cos, v))
         elif len(out.related) < MAX_RELATED and v.applies is not True:
             out.related.append(hit)
+    wanted = [a for a in aspects_of(turn) if a not in _LOOSE]
+    if wanted:   # a source about the matter that says nothing on what is asked (要交钱吗, 能领多少) is no answer
+        kept = [c for c in applicable if any(covers(c[0], a) for a in wanted)]
+        out.related += [c[0] for c in applicable if c not in kept][:MAX_RELATED - len(out.related)]
+        applicable = kept
     if applicable:
         hit, cos, v = _prefer_aspect(applicable, turn)
         out.hit, out.cosine, out.verdict = hit, cos, v
