@@ -38,6 +38,9 @@ class Settings:
     user: str = field(default_factory=lambda: os.environ.get("USER", "") or "trainer")
     model_dir: Path | None = None   # None: the triage models shipped in assistant/replies/models
     cache_dir: Path | None = None   # None: data_dir/cache (vectors derived from the labelled sentences)
+    # the service centre's own place, e.g. "江西省/南昌市": questions that name no place prefer its documents and
+    # national ones over other places'; "" = no local preference
+    region: str = ""
 
     @property
     def db_url(self) -> str:
@@ -84,6 +87,7 @@ ENV_VARS: dict[str, tuple[str, type]] = {
     "ASSISTANT_USER": ("user", str),
     "ASSISTANT_MODEL_DIR": ("model_dir", Path),
     "ASSISTANT_CACHE_DIR": ("cache_dir", Path),
+    "ASSISTANT_REGION": ("region", str),
 }
 
 

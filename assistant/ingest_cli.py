@@ -24,6 +24,14 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("new_file", type=Path)
     rp.add_argument("--password", help="加密 PDF 的打开密码")
     sub.add_parser("status", help="知识库概况：文档数、段落数、版本号、存储位置")
+    meta = sub.add_parser("meta", help="查看或修改文档的适用地区和有效期（不写选项时只显示）")
+    meta.add_argument("doc", help="文档编号、文件名或标题")
+    meta.add_argument("--region", help="适用地区，如 甘肃省、江西省/南昌市；填“全国”表示全国适用")
+    meta.add_argument("--level", help="级别：全国、省、市、区县（填 --region 时自动推断）")
+    meta.add_argument("--effective-from", help="施行日期，如 2024-01-01")
+    meta.add_argument("--valid-until", help="有效期至，如 2025-12-31；填空字符串表示取消")
+    meta.add_argument("--status", help="current（现行有效）、expired（已过期）或 repealed（已废止）")
+    meta.add_argument("--replaced-by", help="替代它的文件标题（同时标为已废止）")
     return p
 
 
@@ -67,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1 if out.outcome == "failed" else 0
         if args.command == "status":
             return _status(kb)
+        if args.command == "meta":
+            return _meta(kb, args, user)
     except StoreLocked as err:
         print(str(err), file=sys.stderr)
         return 3
@@ -125,6 +135,32 @@ def _list(kb) -> int:
         print(f"{r.id:16}  {r.status:10} {r.chunk_count:>5}  {when:16}  {r.added_by[:8]:8}  《{r.title}》（{r.source}）")
         if r.error:
             print(f"{'':18}{r.error}")
+    return 0
+
+
+def _meta(kb, args, user: str) -> int:
+    """Show or correct where and until when a document applies; the change is written under the write lock."""
+    from assistant.documents.jurisdiction import VALIDITY_LABELS
+    from assistant.ingest import require_document
+    from assistant.store.meta import MetaError, edited_meta
+
+    row = require_document(kb, args.doc)
+    try:
+        meta, changed = edited_meta(row.meta, region=args.region, level=args.level, effective_from=args.effective_from,
+                                    valid_until=args.valid_until, validity=args.status, replaced_by=args.replaced_by)
+    except MetaError as err:
+        print(err.args[0], file=sys.stderr)
+        return 2
+    if changed:
+        with kb.writing():
+            row = kb.set_document_meta(row.id, meta, changed, user)
+    m = row.meta
+    print(f"《{row.title}》（{row.id}）{'已更新：' + '、'.join(changed) if changed else ''}")
+    print(f"  适用地区: {m.region or ('全国' if m.level == '全国' else '未标注')}    级别: {m.level or '未标注'}")
+    print(f"  施行日期: {m.effective_from or '未标注'}    有效期至: {m.valid_until or '未标注'}    "
+          f"状态: {VALIDITY_LABELS.get(m.validity, m.validity)}" + (f"（被《{m.replaced_by}》替代）" if m.replaced_by else ""))
+    if row.meta_edited:
+        print(f"  人工修改过: {row.meta_edited}（替换文件时保留）")
     return 0
 
 

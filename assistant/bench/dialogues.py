@@ -60,8 +60,6 @@ def asserted_source(result: RetrievalResult, s: Suggestion) -> tuple[str, str] |
         return None
     by_id = {h.chunk_id: h for h in ([result.faq.hit] if result.faq else []) + list(result.hits)
              + [h for h, _, _ in result.faq_candidates]}
-    if s.standard_answer and result.faq is not None:
-        return source_of(result.faq.hit)
     if s.citations and s.citations[0].chunk_id in by_id:
         return source_of(by_id[s.citations[0].chunk_id])
     return None

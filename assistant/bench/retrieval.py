@@ -5,7 +5,9 @@ cached under .bench-cache/, then prints one row per method with hit@1/@5, MRR, b
 mean passage length and p50/p95 latency, plus hybrid/bm25 ratios measured in the same run. A hit
 is a retrieved passage that contains the labelled answer (NFKC, whitespace removed on both sides).
 ``--tune`` prints the fusion grid on the tune half and the chosen weights on the held-out half.
-Also prints refusal rates: out-of-domain (chit-chat, unrelated citizen messages) vs in-domain.
+Also prints refusal rates: out-of-domain (chit-chat, unrelated citizen messages) vs in-domain, and (see
+``bench.rejection``) negative rejection with each answer's documents hidden, false refusal with nothing hidden,
+hit@1/@5 per half before and after ranking by place and validity, and the wrong-place share of the top passage.
 """
 from __future__ import annotations
 
@@ -21,7 +23,9 @@ from assistant.bench.common import (CACHE_DIR, SHARED_DATA, CachedEmbedder, Time
                                     file_hash, in_tune_half, percentiles, print_table, rank_of, read_jsonl,
                                     summarize)
 from assistant.config import Settings, get_settings
-from assistant.documents import chunking
+from assistant.bench import rejection
+from assistant.documents import chunking, jurisdiction, places
+from assistant.documents.places import PLACES_FILE
 from assistant.documents.model import Chunk, LoadedDocument, Section
 from assistant.retrieval.fusion import PASSAGE_WEIGHTS, ChannelWeights, fuse
 from assistant.retrieval.retriever import Retriever
@@ -58,7 +62,8 @@ def build_store(corpus: Path, settings: Settings, embedder) -> object:
     """A KnowledgeBase holding the corpus, cached by corpus, chunker code and chunk settings."""
     from assistant.store.kb import KnowledgeBase
 
-    key = file_hash(corpus, extra=inspect.getsource(chunking) + inspect.getsource(Chunk)
+    key = file_hash(corpus, PLACES_FILE, extra=inspect.getsource(chunking) + inspect.getsource(Chunk)
+                    + inspect.getsource(places) + inspect.getsource(jurisdiction)
                     + f"{settings.chunk_size}/{settings.chunk_overlap}/{settings.max_passage_chars}/{embedder.name}")
     data_dir = CACHE_DIR / f"store-{corpus.stem}-{key}"
     bench_settings = replace(settings.with_data_dir(data_dir), chroma_host=None, collection="bench")
@@ -244,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     embedder = get_embedder(settings)
     kb = build_store(args.corpus, settings, CachedEmbedder(embedder))
     # accuracy runs reuse cached query vectors; latency with live embedding is measured separately below
-    retriever = Retriever(kb, kb.settings, CachedEmbedder(embedder))
+    retriever = Retriever(kb, kb.settings, CachedEmbedder(embedder), as_of=rejection.CORPUS_DAY)
     rows = read_jsonl(args.eval)
     if args.split != "all":
         rows = [r for r in rows if in_tune_half(r.get("qid") or r["query"]) == (args.split == "tune")]
@@ -272,4 +277,6 @@ def main(argv: list[str] | None = None) -> int:
           f"budget ×{hy['budget'] / max(1e-9, base['budget']):.2f}")
     if not args.no_refusal:
         refusal(retriever, [r["query"] for r in read_jsonl(args.eval)], args.messages)
+        docs = {d["id"]: d["text"] for d in read_jsonl(args.corpus)}
+        rejection.report(rejection.collect(retriever, rows, docs), retriever.thresholds)
     return 0

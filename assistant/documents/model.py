@@ -72,6 +72,13 @@ class Chunk:
     questions: list[str] = field(default_factory=list)  # faq only: standard question first
     answer: str = ""                                    # faq only
     date: str = ""
+    # where and when the document applies (documents.jurisdiction.DocumentMeta); "" = unknown
+    region: str = ""            # "河南省/南阳市"; "" national or unknown
+    level: str = ""             # 全国 / 省 / 市 / 区县
+    effective_from: str = ""    # YYYY-MM-DD
+    valid_until: str = ""       # YYYY-MM-DD
+    validity: str = ""          # current / expired / repealed as stated; "" unknown
+    replaced_by: str = ""       # title of the replacing document
 
     @property
     def id(self) -> str:

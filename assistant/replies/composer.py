@@ -29,11 +29,12 @@ RISK_SAY = 2  # the card's first sentences are the reply under a red flag
 
 
 def compose(text: str, triage: Triage, result: RetrievalResult, channel: str = "窗口", *,
-            staff: bool = False) -> Suggestion:
+            staff: bool = False, previous: Hit | None = None) -> Suggestion:
     """The suggestion for what the citizen said (``staff``: a staff member's question to the guide).
 
     ``channel`` (one of ``CHANNELS``) is the one the staff member serves on: ``Suggestion.channel`` records it and
     the page shows that variant first. Every number ``assistant.privacy`` masks is said as "尾号1234".
+    ``previous``: the source that answered the last turn (a follow-up may stay on it, see ``selection``).
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}: use one of {CHANNELS}")
@@ -44,7 +45,7 @@ def compose(text: str, triage: Triage, result: RetrievalResult, channel: str = "
         return _risk(s)
     spoken = speakable(text)
     s.observation, s.feeling, s.need = observe(spoken), feel(triage, spoken), need_of(spoken, triage)
-    choice = choose(result, text)
+    choice = choose(result, text, previous=previous)
     if choice.hit is None:
         s.mode, s.supported, s.request = "not_found", False, UNSUPPORTED
         s.related = [_citation(h) for h in choice.related]

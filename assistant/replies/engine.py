@@ -12,9 +12,10 @@ from assistant.privacy import mask, without_numbers
 from assistant.replies.composer import compose
 from assistant.replies.llm import LLMComposer, compose_with_fallback
 from assistant.replies.model import Suggestion
+from assistant.replies.selection import choose
 from assistant.replies.staff import is_staff_question
 from assistant.replies.triage import triage
-from assistant.retrieval.model import RetrievalResult
+from assistant.retrieval.model import Hit, RetrievalResult
 from assistant.retrieval.retriever import Retriever
 from assistant.store.kb import KnowledgeBase
 
@@ -64,10 +65,20 @@ class ReplyEngine:
         if staff:
             suggestion = compose(text, tri, result, channel, staff=True)
         else:
-            suggestion = compose_with_fallback(text, tri, result, self.llm, channel)
+            previous = self.previous_source(history)
+            suggestion = compose_with_fallback(text, tri, result, self.llm, channel, previous)
         if suggestion.problems:
             log.warning("suggestion for %s failed checks: %s", mask(text)[:40], suggestion.problems)
         return result, suggestion
+
+
+    def previous_source(self, history: list[str] | None) -> Hit | None:
+        """The source the last turn's reply stood on (recomputed: the engine keeps no per-citizen state)."""
+        history = [h for h in history or [] if h and h.strip()]
+        if not history or is_staff_question(history[-1]):
+            return None
+        earlier = self.retrieve(history[-1], history[:-1])
+        return choose(earlier, history[-1]).hit
 
 
 STAFF_K = 10  # a staff question looks further down the ranking for the guide's passage

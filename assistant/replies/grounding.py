@@ -39,7 +39,7 @@ def best_extract(query: str, source: str, topics: list[str] | None = None) -> st
 
 
 # bigrams too common to show that a passage is about the question
-_STOP_BIGRAMS = set("什么 怎么 多少 可以 需要 我们 你们 请问 一下 是不 不是 这个 那个 办理 要求 问题 情况 现在 已经 自己 没有 "
+STOP_BIGRAMS = set("什么 怎么 多少 可以 需要 我们 你们 请问 一下 是不 不是 这个 那个 办理 要求 问题 情况 现在 已经 自己 没有 "
                     "能不 不能 有没 没有 为什 什么 时候 的话 如果 还是 或者 就是 知道 告诉 谢谢 你好 您好 到底 怎样 哪些 "
                     "是否 一个 这样 然后 但是 因为 所以 一定 应该 我想 想问 问一 咨询 了解".split())
 
@@ -47,7 +47,7 @@ _STOP_BIGRAMS = set("什么 怎么 多少 可以 需要 我们 你们 请问 一
 def on_topic(query: str, sources: list[str]) -> bool:
     """At least two content bigrams of the question occur in the sources: a passage sharing no content word
     with the question does not support an answer to it, whatever its rank."""
-    q = {b for b in bigrams(squash(query)) if b not in _STOP_BIGRAMS and re.fullmatch(r"[\w]{2}", b)}
+    q = {b for b in bigrams(squash(query)) if b not in STOP_BIGRAMS and re.fullmatch(r"[\w]{2}", b)}
     src = "".join(squash(s) for s in sources)
     return sum(1 for b in q if b in src) >= min(2, len(q))
 

@@ -18,7 +18,7 @@ from assistant.replies import composer, validator
 from assistant.replies.variants import build_variants
 from assistant.replies.checklist import extract_checklist
 from assistant.replies.model import Citation, Suggestion, Triage
-from assistant.retrieval.model import RetrievalResult
+from assistant.retrieval.model import Hit, RetrievalResult
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +76,10 @@ class LLMComposer:
             self._model = make_chat_model(self.settings)
         return self._model
 
-    def draft(self, text: str, triage: Triage, result: RetrievalResult, channel: str = "窗口") -> Suggestion:
+    def draft(self, text: str, triage: Triage, result: RetrievalResult, channel: str = "窗口",
+              previous: Hit | None = None) -> Suggestion:
         """An LLM-worded suggestion that passed the validator; raises LLMDraftError (or the client's error)."""
-        base = composer.compose(text, triage, result, channel)   # citations, checklist, standard answer, protocol
+        base = composer.compose(text, triage, result, channel, previous=previous)   # citations, checklist, standard answer, protocol
         if base.protocol is not None or not base.supported:
             raise LLMDraftError("风险情况或没有可依据的原文：不交给模型起草。")
         reply = self.model.invoke(_prompt(speakable(text), triage, base.citations))  # no raw ID/phone numbers sent
@@ -98,12 +99,12 @@ class LLMComposer:
 
 
 def compose_with_fallback(text: str, triage: Triage, result: RetrievalResult, llm: LLMComposer | None,
-                          channel: str = "窗口") -> Suggestion:
+                          channel: str = "窗口", previous: Hit | None = None) -> Suggestion:
     """LLM draft when configured and valid, else the template composer (``backend`` tells which answered)."""
     if llm is not None and not triage.is_risk:
         try:
-            return llm.draft(text, triage, result, channel)
+            return llm.draft(text, triage, result, channel, previous)
         except Exception as exc:  # noqa: BLE001 - any model failure must fall back, never reach staff
             llm.last_error = f"{type(exc).__name__}: {exc}"[:300]
             log.info("LLM draft not used, template answers: %s", type(exc).__name__)
-    return composer.compose(text, triage, result, channel)
+    return composer.compose(text, triage, result, channel, previous=previous)

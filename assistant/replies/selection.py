@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.replies.applicability import Verdict, check
+from assistant.replies.applicability import Verdict, about_text, check
 from assistant.replies.checklist import TOPICS
-from assistant.replies.grounding import on_topic, source_text
+from assistant.replies.grounding import STOP_BIGRAMS, on_topic, source_text
+from assistant.replies.text import bigrams, squash
+from assistant.retrieval.matters import named
 from assistant.retrieval.model import Hit, RetrievalResult
 
 # an entry about the asked matter needs at least this cosine to be quoted (below it, the similarity is chance)
@@ -24,6 +26,7 @@ UNNAMED_MIN_COS = 0.82
 # an aspect-covering entry may replace the top one when it ranks within this many places
 ASPECT_WINDOW = 3
 MAX_RELATED = 2
+SHORT_TURN = 16   # characters: a turn this short leans on the one before
 _STAFF_TITLE = re.compile(r"沟通|接待|话术|培训|服务规范|服务礼仪|忌语|工作手册|岗位手册")
 ASPECTS: dict[str, tuple[str, str]] = {   # aspect -> (asked in a question, covered by an answer)
     **TOPICS,
@@ -67,11 +70,33 @@ def covers(hit: Hit, aspect: str) -> bool:
     return bool(re.search(ASPECTS[aspect][1], source_text(hit)))
 
 
-def choose(result: RetrievalResult, turn: str, *, staff: bool = False) -> Choice:
-    """The source to quote for the citizen's ``turn`` (or the guide passage for a staff question)."""
+def stays_on(previous: Hit, turn: str) -> bool:
+    """Does the entry that answered the last turn also answer this follow-up? Its answer must cover what the turn
+    asks (时限, 费用 …), name any matter the turn names, and hold most of the turn's own words."""
+    about, said = about_text(previous)
+    if any(not m.named_in(about) for m in named(turn, "matter")) or any(
+            not e.named_in(said) for e in named(turn, "event")):
+        return False
+    wanted = [a for a in aspects_of(turn) if a not in _LOOSE]
+    if wanted:
+        return all(covers(previous, a) for a in wanted)
+    words = {b for b in bigrams(squash(turn)) if b not in STOP_BIGRAMS and re.fullmatch(r"\w{2}", b)}
+    return bool(words) and len([b for b in words if b in squash(said)]) >= 0.5 * len(words)
+
+
+def follows_on(result: RetrievalResult, turn: str) -> bool:
+    """The turn leans on the one before: the rewriter carried the topic, or it is short ("对答复不服呢")."""
+    return result.search_query != result.query or len(squash(turn)) <= SHORT_TURN
+
+
+def choose(result: RetrievalResult, turn: str, *, staff: bool = False, previous: Hit | None = None) -> Choice:
+    """The source to quote for the citizen's ``turn`` (or the guide passage for a staff question). ``previous``:
+    the entry that answered the last turn; a follow-up stays on it when its answer covers what is now asked."""
     asked = result.asked or result.search_query or result.query
     if staff:
         return _choose_guidance(result, asked)
+    if previous is not None and follows_on(result, turn) and stays_on(previous, turn):
+        return Choice(hit=previous, cosine=1.0, verdict=check(asked, previous))
     ranked: list[tuple[Hit, float]] = [(h, c) for h, _, c in result.faq_candidates]
     if not ranked and result.faq is not None:
         ranked = [(result.faq.hit, result.faq.score)]

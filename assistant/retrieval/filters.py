@@ -58,6 +58,7 @@ class Filters:
     category: OneOrMany = None
     date_from: str | None = None
     date_to: str | None = None
+    exclude_doc_id: OneOrMany = None   # documents to leave out (the bench hides the ones holding an answer)
 
     @classmethod
     def of(cls, value: "Filters | Mapping[str, Any] | None") -> "Filters | None":
@@ -67,7 +68,8 @@ class Filters:
         if not value:
             return None
         return cls(**{key: value.get(key) for key in METADATA_KEYS},
-                   date_from=value.get("date_from"), date_to=value.get("date_to"))
+                   date_from=value.get("date_from"), date_to=value.get("date_to"),
+                   exclude_doc_id=value.get("exclude_doc_id"))
 
     @cached_property
     def _where(self) -> Where | None:
@@ -77,6 +79,9 @@ class Filters:
             if val in (None, "", []):
                 continue
             clauses.append({key: {"$in": list(val)}} if isinstance(val, (list, tuple, set)) else {key: val})
+        if self.exclude_doc_id not in (None, "", []):
+            out = self.exclude_doc_id
+            clauses.append({"doc_id": {"$nin": list(out) if isinstance(out, (list, tuple, set)) else [out]}})
         if not clauses:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}

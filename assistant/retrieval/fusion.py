@@ -70,3 +70,24 @@ def fuse(lexical: Mapping[K, float], vector: Mapping[K, float], weights: Channel
         for k in keys
     }
     return sorted(fused.items(), key=lambda kv: (-kv[1], str(kv[0])))
+
+
+VECTOR_MARGIN = 0.08  # cosine lead of the best vector match over the runner-up that counts as "clear"
+
+
+def rescue_clear_vector_winner(ranked: list[tuple[str, float]], vector: dict[str, float]) -> list[tuple[str, float]]:
+    """Keep a passage the vector side is clearly sure of within the first two hits.
+
+    The passage weights favour the lexical side (policy questions reuse the policy's words), so a colloquial
+    question with other words for the same thing (养狗 vs 养犬) can bury the one passage the vectors single out.
+    It goes to rank 2, never rank 1: hit@1 is untouched and at most one passage leaves the top k.
+    """
+    if len(vector) < 2:
+        return ranked
+    (best, top), (_, second) = sorted(vector.items(), key=lambda kv: -kv[1])[:2]
+    position = next((i for i, (cid, _) in enumerate(ranked) if cid == best), None)
+    if top - second < VECTOR_MARGIN or position is None or position <= 1:
+        return ranked
+    item = ranked.pop(position)
+    ranked.insert(1, item)
+    return ranked

@@ -35,7 +35,7 @@ from assistant.documents.model import Chunk
 from assistant.retrieval.lexical import Bm25Index, Vocab, count_rows, stack_rows
 from assistant.retrieval.text import tokens
 
-FORMAT = 3
+FORMAT = 4  # 4: chunks carry region and validity
 CHUNK_FIELDS = [f.name for f in fields(Chunk)]
 COUNTS = ("passage_counts", "faq_counts")
 

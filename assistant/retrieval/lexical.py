@@ -88,6 +88,13 @@ class Bm25Index:
         w *= np.repeat(idf, df)
         self._indptr, self._rows, self._weights = by_term.indptr, by_term.indices, w.astype(np.float32)
 
+    def idf(self, query_tokens: list[str]) -> np.ndarray:
+        """BM25 idf of each token over this index's rows (an unknown token: as rare as a term in no row)."""
+        width = len(self._indptr) - 1
+        df = np.array([self._indptr[t + 1] - self._indptr[t] if t is not None and t < width else 0
+                       for t in (self.vocab.get(q) for q in query_tokens)], dtype=np.float64)
+        return np.log(1 + (self.n - df + 0.5) / (df + 0.5))
+
     def scores(self, query_tokens: list[str]) -> np.ndarray:
         out = np.zeros(self.n, dtype=np.float32)
         width = len(self._indptr) - 1

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Callable, Mapping
 
 import numpy as np
 
 from assistant.config import Settings
 from assistant.documents.model import Chunk
-from assistant.retrieval.fusion import FAQ_WEIGHTS, PASSAGE_WEIGHTS, ChannelWeights, fuse
+from assistant.retrieval.fusion import FAQ_WEIGHTS, PASSAGE_WEIGHTS, ChannelWeights, fuse, rescue_clear_vector_winner
 from assistant.retrieval.index import IndexState
 from assistant.retrieval.filters import Filters, filter_metadata
+from assistant.retrieval.jurisdiction import annotate, home_region, question_places, reorder
 from assistant.retrieval.model import ChunkSource, FaqMatch, Hit, RetrievalResult
+from assistant.retrieval.refusal import measure
 from assistant.retrieval.rerank import Reranker
 from assistant.retrieval.rewrite import interpret
 from assistant.retrieval.text import query_tokens, tokens
@@ -40,9 +43,23 @@ class Thresholds:
     # confidence (see ``_confidence``) under which the KB "has nothing": chosen on the tune halves
     # (in-domain wrongly refused <= 0.04); held out: 0.92 of off-topic refused, 0.03 of in-domain
     refuse_below: float = 0.45
+    # refusal when the answer is missing (see ``retrieval.refusal``): the best top passage holds less than this share
+    # of the question's IDF mass, or less than ``rare_below`` of its rare bigrams (document idf >= ``rare_idf``);
+    # 0 = signal not used. Chosen on the tune half by ``python -m assistant.bench retrieval`` (see README)
+    idf_below: float = 0.0
+    rare_below: float = 0.0
+    rare_idf: float = 3.0
+    entity_below: float = 0.0        # share of quoted names found in the top passages
+    refuse_wrong_place: bool = True  # the question names a place and the best passage is another place's
+    refuse_place_unnamed: bool = False  # ... or no top passage is that place's or names it
+    # re-order passages by place and validity (``retrieval.jurisdiction``); False = the ranking before regions existed
+    rank_by_place: bool = True
+    # a question naming a place puts that place's documents before national and unknown ones
+    same_place_first: bool = True
 
 
 CANDIDATES = 50  # per side, before fusion (the recipe rescored the top 50)
+REORDER_DEPTH = 20  # fused passages re-ordered by place and validity before the top k are cut
 FAQ_CANDIDATES = 8  # FAQ entries handed to the composer, which checks each is about the asked matter
 
 
@@ -58,7 +75,7 @@ class Retriever:
     def __init__(self, kb: ChunkSource, settings: Settings, embedder: Any = None, *,
                  thresholds: Thresholds = Thresholds(), passage_weights: ChannelWeights = PASSAGE_WEIGHTS,
                  faq_weights: ChannelWeights = FAQ_WEIGHTS, reranker: Reranker | None = None,
-                 on_refusal: Callable[[str], None] | None = None, persist: bool = True):
+                 on_refusal: Callable[[str], None] | None = None, persist: bool = True, as_of: date | None = None):
         self.kb = kb
         self.settings = settings
         self._embedder = embedder
@@ -68,6 +85,8 @@ class Retriever:
         self.reranker = reranker
         self.on_refusal = on_refusal
         self.persist = persist
+        self.as_of = as_of  # the day validity is judged on; None = today (benchmarks pin their corpus's date)
+        self.home_region = home_region(settings.region)
         self._state: IndexState | None = None
         self._lock = threading.Lock()
 
@@ -138,25 +157,51 @@ class Retriever:
         qtoks = query_tokens(search_query)
         qvec = self.embedder.embed([search_query])[0]
         allowed = self._allowed(st, filters)
-        faq_ranked = self._faq_channel(st, qtoks, qvec, allowed)
-        passages = self._passage_channel(st, qtoks, qvec, allowed, filters, max(k, 10))
+        result.places = question_places(search_query)
+        result.home_region = "" if result.places else self.home_region
+        places = result.places or ([self.home_region] if self.home_region else [])
+        faq_ranked = [(annotate(h, places, self.as_of), q, c) for h, q, c in self._faq_channel(st, qtoks, qvec, allowed)]
+        passages = self._passage_channel(st, qtoks, qvec, allowed, filters, max(k, REORDER_DEPTH))
         if self.reranker is not None and passages:
             passages = self.reranker.rerank(search_query, passages)
-        hits = [h for h, _ in passages[:k]]
+        cosine = {id(h): c for h, c in passages}
+        ranked = [annotate(h, places, self.as_of) for h, _ in passages]
+        if self.thresholds.rank_by_place:
+            ranked = reorder(ranked, same_first=bool(result.places) and self.thresholds.same_place_first)
+        passages = [(h, cosine[id(h)]) for h in ranked]
+        hits = ranked[:k]
 
         result.faq_candidates = faq_ranked[:FAQ_CANDIDATES]
         if faq_ranked:
             hit, question, cos = faq_ranked[0]
-            if cos >= self.thresholds.faq_match:
+            if cos >= self.thresholds.faq_match and hit.quotable:
                 result.faq = FaqMatch(hit=hit, matched_question=question, score=cos)
             related = [h for h, _, c in faq_ranked[:1] if c >= self.thresholds.faq_related and result.faq is None]
             hits = (related + hits)[:k]
         result.hits = hits
         result.confidence = self._confidence(qtoks, passages, faq_ranked)
-        result.refused = result.faq is None and result.confidence < self.thresholds.refuse_below
+        result.signals = {"coverage": result.confidence,
+                          **measure(search_query, qtoks, ranked, st.doc_bm25, self.thresholds.rare_idf, result.places)}
+        result.refusal_reason = "" if result.faq is not None else self._refusal_reason(result, faq_ranked)
+        result.refused = bool(result.refusal_reason)
         if result.refused and self.on_refusal is not None:
             self.on_refusal(query)
         return result
+
+    def _refusal_reason(self, result: RetrievalResult, faq_ranked: list) -> str:
+        """Why the knowledge base has nothing to read out for this question ("" = it has)."""
+        th, sig = self.thresholds, result.signals
+        if result.confidence < th.refuse_below:
+            return "coverage"
+        if any(c >= th.faq_related for _, _, c in faq_ranked[:1]):
+            return ""  # a standard question close enough: the composer decides whether it is about the matter
+        if result.places and ((th.refuse_wrong_place and sig["place_ok"] < 1.0)
+                              or (th.refuse_place_unnamed and sig["place_covered"] < 1.0)):
+            return "wrong_place"
+        if sig["idf_coverage"] < th.idf_below or sig["rare_coverage"] < th.rare_below \
+                or sig["entity_coverage"] < th.entity_below:
+            return "missing_terms"
+        return ""
 
     def _confidence(self, qtoks: list[str], passages: list[tuple[Hit, float]],
                     faq_ranked: list[tuple[Hit, str, float]]) -> float:
@@ -230,7 +275,7 @@ class Retriever:
                 if cid not in document:
                     j = st.doc_pos.get(st.chunks[i].doc_id)
                     document[cid] = float(doc[j]) if j is not None else 0.0
-        ranked = _rescue_clear_vector_winner(fuse(lexical, vector, self.passage_weights, document), vector)
+        ranked = rescue_clear_vector_winner(fuse(lexical, vector, self.passage_weights, document), vector)
         # a lexical-only candidate was not among the top vector matches: its cosine is at most the lowest seen
         floor = min(vector.values(), default=0.0)
         return [(_hit(st.chunks[st.by_id[cid]], score), vector.get(cid, floor)) for cid, score in ranked[:k]]
@@ -241,28 +286,9 @@ class Retriever:
         return KnowledgeRetriever(retriever=self, k=k, filters=filters)
 
 
-VECTOR_MARGIN = 0.08  # cosine lead of the best vector match over the runner-up that counts as "clear"
-
-
-def _rescue_clear_vector_winner(ranked: list[tuple[str, float]], vector: dict[str, float]) -> list[tuple[str, float]]:
-    """Keep a passage the vector side is clearly sure of within the first two hits.
-
-    The passage weights favour the lexical side (policy questions reuse the policy's words), so a colloquial
-    question with other words for the same thing (养狗 vs 养犬) can bury the one passage the vectors single out.
-    It goes to rank 2, never rank 1: hit@1 is untouched and at most one passage leaves the top k.
-    """
-    if len(vector) < 2:
-        return ranked
-    (best, top), (_, second) = sorted(vector.items(), key=lambda kv: -kv[1])[:2]
-    position = next((i for i, (cid, _) in enumerate(ranked) if cid == best), None)
-    if top - second < VECTOR_MARGIN or position is None or position <= 1:
-        return ranked
-    item = ranked.pop(position)
-    ranked.insert(1, item)
-    return ranked
-
-
 def _hit(c: Chunk, score: float) -> Hit:
     return Hit(chunk_id=c.id, doc_id=c.doc_id, title=c.title, text=c.text, score=float(score), kind=c.kind,
                heading_path=c.heading_path, clause=c.clause, page=c.page, category=c.category,
-               questions=list(c.questions), answer=c.answer, date=c.date)
+               questions=list(c.questions), answer=c.answer, date=c.date, region=c.region, level=c.level,
+               effective_from=c.effective_from, valid_until=c.valid_until, validity=c.validity,
+               replaced_by=c.replaced_by)

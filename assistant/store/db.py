@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import (Boolean, Column, DateTime, Float, Integer, MetaData, String, Table, Text, create_engine,
-                        event, select, update)
+                        event, inspect, select, text, update)
 from sqlalchemy.engine import Engine
 
 metadata = MetaData()
@@ -32,6 +32,14 @@ documents = Table(
     Column("added_at", DateTime(timezone=True), nullable=False),
     Column("replaced_at", DateTime(timezone=True), nullable=True),
     Column("added_by", String(100), nullable=False, default=""),
+    # jurisdiction and validity (documents.jurisdiction); added later: rows from older data folders read "" = unknown
+    Column("region", String(200), nullable=False, default="", server_default=""),
+    Column("level", String(16), nullable=False, default="", server_default=""),
+    Column("effective_from", String(10), nullable=False, default="", server_default=""),
+    Column("valid_until", String(10), nullable=False, default="", server_default=""),
+    Column("validity", String(16), nullable=False, default="", server_default=""),
+    Column("replaced_by", String(500), nullable=False, default="", server_default=""),
+    Column("meta_edited", String(200), nullable=False, default="", server_default=""),  # fields a trainer set
 )
 
 kb_meta = Table(
@@ -107,7 +115,30 @@ def get_engine(url: str) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True)
     metadata.create_all(engine)
+    add_missing_columns(engine)
     return engine
+
+
+def add_missing_columns(engine: Engine) -> list[str]:
+    """Add columns this version defines but an older data folder's tables lack (``create_all`` only makes tables).
+
+    Only columns with a server default are added, so existing rows read that default ("" = unknown).
+    """
+    added = []
+    inspector = inspect(engine)
+    for table in metadata.sorted_tables:
+        if not inspector.has_table(table.name):
+            continue
+        have = {c["name"] for c in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in have or column.server_default is None:
+                continue
+            kind = column.type.compile(dialect=engine.dialect)
+            default = column.server_default.arg
+            with engine.begin() as conn:
+                conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind} NOT NULL DEFAULT '{default}'"))
+            added.append(f"{table.name}.{column.name}")
+    return added
 
 
 def kb_version(engine: Engine) -> int:

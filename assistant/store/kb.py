@@ -20,8 +20,10 @@ from assistant.store import db
 from assistant.store.chroma import OfflineEmbeddingFunction, collection_name, forget_embedded_system, open_client
 from assistant.store.embedding import Embedder, get_embedder
 from assistant.store.lock import StoreLocked, WriteLock
-from assistant.store.records import (MAX_BATCH, batched, chunk_from_record, chunk_metadata, delete_ids, is_current,
-                                     pages, parse_record_id, record_id)
+from assistant.documents.jurisdiction import DocumentMeta
+from assistant.store.meta import apply_meta, derive_for, keep_edits, with_meta
+from assistant.store.records import (MAX_BATCH, META_KEYS, batched, chunk_from_record, chunk_metadata, delete_ids,
+                                     is_current, pages, parse_record_id, record_id)
 from assistant.store.registry import DocumentRow, Registry
 
 __all__ = ["KnowledgeBase"]
@@ -128,10 +130,11 @@ class KnowledgeBase:
     # -- chunk reads -------------------------------------------------------------------------------------
     def iter_chunks(self, where: dict[str, Any] | None = None) -> Iterator[Chunk]:
         current = self.registry.current_revisions()
+        doc_meta = self.registry.document_meta()
         for page in pages(self._get_collection, where=where, include=["documents", "metadatas"]):
             for text, meta in zip(page["documents"], page["metadatas"]):
                 if is_current(meta, current):
-                    yield chunk_from_record(text, meta)
+                    yield apply_meta(chunk_from_record(text, meta), doc_meta.get(meta["doc_id"]))
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         return sorted(self.iter_chunks(where={"doc_id": doc_id}), key=lambda c: c.ordinal)
@@ -177,20 +180,28 @@ class KnowledgeBase:
         if not current:
             return []
         res = self._query(query_vec, k, where, ["documents", "metadatas", "distances"])
+        doc_meta = self.registry.document_meta()
         out = []
         for text, meta, dist in zip(res["documents"][0], res["metadatas"][0], res["distances"][0]):
             if is_current(meta, current):
-                out.append((chunk_from_record(text, meta), 1.0 - float(dist)))
+                out.append((apply_meta(chunk_from_record(text, meta), doc_meta.get(meta["doc_id"])), 1.0 - float(dist)))
         return out[:k]
 
     # -- writes ------------------------------------------------------------------------------------------
     def put_document(self, *, doc_id: str, title: str, source: str, kind: str, sha256: str, chunks: list[Chunk],
                      user: str, category: str = "", doc_date: str = "", warnings: list[str] = (),
-                     progress: Progress | None = None) -> DocumentRow:
-        """Add or atomically replace a ready document with ``chunks``."""
+                     progress: Progress | None = None, meta: DocumentMeta | None = None) -> DocumentRow:
+        """Add or atomically replace a ready document with ``chunks``.
+
+        ``meta`` (region, validity) defaults to what the title and text suggest; fields a trainer set on the
+        previous revision are kept.
+        """
         self._require_lock()
         old = self.get_document(doc_id)
         revision = (old.revision + 1) if old else 1
+        edited = old.meta_edited if old else ""
+        meta = keep_edits(meta or derive_for(title, chunks), old.meta if old else None, edited)
+        chunks = with_meta(chunks, meta)
         step = min(MAX_BATCH, max(8, self.settings.embedding_batch) * 4)
         for batch in batched(chunks, step):  # embed and write batch by batch: bounded memory
             self.collection.upsert(
@@ -202,7 +213,7 @@ class KnowledgeBase:
         self._client_version = self.registry.write_row(doc_id, dict(
             title=title, source=source, kind=kind, sha256=sha256, status=Status.READY.value, chunk_count=len(chunks),
             error="", warnings="\n".join(warnings), category=category, doc_date=doc_date, revision=revision,
-            added_by=user), exists=old is not None)
+            added_by=user, meta_edited=edited, **meta.as_dict()), exists=old is not None)
         if old and old.status == Status.READY.value:
             self._delete_revision(doc_id, old.revision)
         return self.get_document(doc_id)
@@ -227,6 +238,30 @@ class KnowledgeBase:
             warnings="", revision=old.revision if old else 0, added_by=user), exists=old is not None)
         return self.get_document(doc_id)
 
+    def set_document_meta(self, doc_id: str, meta: DocumentMeta, changed: list[str], user: str) -> DocumentRow:
+        """A trainer's correction of region / level / dates / validity, seen by readers whole or not at all.
+
+        The chunk copies in chromadb are rewritten first, then the registry row switches in one transaction
+        (bumping the version stamp); readers take the values from the registry row, so a crash in between shows
+        the old values everywhere, and the next write's ``repair`` makes the copies agree again.
+        """
+        self._require_lock()
+        row = self.get_document(doc_id)
+        if row is None:
+            raise LookupError(f"找不到文档“{doc_id}”：用 `python ingest.py list` 查看编号。")
+        self._write_chunk_meta(doc_id, row.revision, meta)
+        edited = ",".join(sorted({*filter(None, row.meta_edited.split(",")), *changed}))
+        self._client_version = self.registry.write_meta(doc_id, meta, edited)
+        db.audit_log(self.engine, user, "meta", row.source,
+                     "; ".join(f"{k}: {getattr(row, k) or '-'} → {getattr(meta, k) or '-'}" for k in changed))
+        return self.get_document(doc_id)
+
+    def _write_chunk_meta(self, doc_id: str, revision: int, meta: DocumentMeta) -> None:
+        where = {"$and": [{"doc_id": doc_id}, {"revision": revision}]}
+        for page in pages(self._get_collection, where=where, include=["metadatas"]):
+            for ids, metas in zip(batched(page["ids"], MAX_BATCH), batched(page["metadatas"], MAX_BATCH)):
+                self.collection.update(ids=list(ids), metadatas=[{**m, **meta.as_dict()} for m in metas])
+
     def remove_document(self, doc_id: str) -> bool:
         self._require_lock()
         if self.get_document(doc_id) is None:
@@ -244,4 +279,15 @@ class KnowledgeBase:
         stale = [rid for page in pages(self._get_collection, include=["metadatas"])
                  for rid, meta in zip(page["ids"], page["metadatas"]) if not is_current(meta, current)]
         delete_ids(self._get_collection, stale)
+        self._resync_chunk_meta()
         return len(stale)
+
+    def _resync_chunk_meta(self) -> None:
+        """Make the chunk copies of region and validity agree with the registry (after an interrupted edit)."""
+        doc_meta = self.registry.document_meta()
+        current = self.registry.current_revisions()
+        off = {m["doc_id"] for page in pages(self._get_collection, include=["metadatas"]) for m in page["metadatas"]
+               if m.get("doc_id") in doc_meta and any(str(m.get(k) or "") != getattr(doc_meta[m["doc_id"]], k)
+                                                      for k in META_KEYS)}
+        for doc_id in off:
+            self._write_chunk_meta(doc_id, current[doc_id], doc_meta[doc_id])

@@ -11,6 +11,8 @@ from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 from assistant.documents.model import Chunk
 
+# a document's jurisdiction and validity, copied onto each of its chunks (the registry row is the source of truth)
+META_KEYS = ("region", "level", "effective_from", "valid_until", "validity", "replaced_by")
 MAX_BATCH = 5000      # chromadb refuses more than 5,461 items per call
 PAGE = 5000           # get() fails past 32,766 rows: always page
 
@@ -32,7 +34,7 @@ def chunk_metadata(chunk: Chunk, revision: int) -> dict[str, Any]:
         "doc_id": chunk.doc_id, "revision": revision, "ordinal": chunk.ordinal, "title": chunk.title,
         "kind": chunk.kind, "heading_path": chunk.heading_path, "clause": chunk.clause, "page": chunk.page or 0,
         "category": chunk.category, "questions": json.dumps(chunk.questions, ensure_ascii=False),
-        "answer": chunk.answer, "date": chunk.date,
+        "answer": chunk.answer, "date": chunk.date, **{key: getattr(chunk, key) for key in META_KEYS},
     }
 
 
@@ -42,6 +44,7 @@ def chunk_from_record(text: str, meta: dict[str, Any]) -> Chunk:
         kind=meta.get("kind", "passage"), heading_path=meta.get("heading_path", ""), clause=meta.get("clause", ""),
         page=int(meta.get("page") or 0) or None, category=meta.get("category", ""),
         questions=json.loads(meta.get("questions") or "[]"), answer=meta.get("answer", ""), date=meta.get("date", ""),
+        **{key: str(meta.get(key) or "") for key in META_KEYS},  # records written before these existed: unknown
     )
 
 

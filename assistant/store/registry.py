@@ -15,8 +15,10 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Engine
 
+from assistant.documents.jurisdiction import DocumentMeta
 from assistant.documents.model import Status
 from assistant.store import db
+from assistant.store.records import META_KEYS
 
 
 @dataclass
@@ -36,6 +38,17 @@ class DocumentRow:
     added_at: datetime
     replaced_at: datetime | None
     added_by: str
+    region: str = ""
+    level: str = ""
+    effective_from: str = ""
+    valid_until: str = ""
+    validity: str = ""
+    replaced_by: str = ""
+    meta_edited: str = ""   # comma-separated fields a trainer set: they survive a replace
+
+    @property
+    def meta(self) -> DocumentMeta:
+        return DocumentMeta(**{key: getattr(self, key) for key in META_KEYS})
 
 
 class Registry:
@@ -45,6 +58,8 @@ class Registry:
         self.engine = engine
         self._current: dict[str, int] | None = None
         self._current_version = -1
+        self._meta: dict[str, DocumentMeta] | None = None
+        self._meta_version = -1
 
     def version(self) -> int:
         return db.kb_version(self.engine)
@@ -65,11 +80,33 @@ class Registry:
 
         Derived indexes compare stamps to re-read only what changed. The revision alone is not enough: a removed
         document that is added again starts over at revision 1, so the stamp also holds when its row was created.
+        Metadata edits (region, validity) change the stamp too, so the index picks up the edited values; a row without
+        any keeps the stamp it had before these columns existed.
         """
+        meta = [getattr(db.documents.c, key) for key in META_KEYS]
         with self.engine.connect() as conn:
-            rows = conn.execute(select(db.documents.c.id, db.documents.c.revision, db.documents.c.added_at)
+            rows = conn.execute(select(db.documents.c.id, db.documents.c.revision, db.documents.c.added_at, *meta)
                                 .where(db.documents.c.status == Status.READY.value)).all()
-        return {r.id: f"{r.revision}@{r.added_at.isoformat()}" for r in rows}
+        out = {}
+        for r in rows:
+            values = "|".join(getattr(r, key) or "" for key in META_KEYS)
+            out[r.id] = f"{r.revision}@{r.added_at.isoformat()}" + (f"#{values}" if values.strip("|") else "")
+        return out
+
+    def document_meta(self) -> dict[str, DocumentMeta]:
+        """doc_id -> jurisdiction and validity of every ready document; cached per version stamp.
+
+        Readers take these from here, not from the copies on the chunks, so an edit is seen whole or not at all.
+        """
+        version = self.version()
+        if self._meta is None or version != self._meta_version:
+            meta = [getattr(db.documents.c, key) for key in META_KEYS]
+            with self.engine.connect() as conn:
+                rows = conn.execute(select(db.documents.c.id, *meta)
+                                    .where(db.documents.c.status == Status.READY.value)).all()
+            self._meta = {r.id: DocumentMeta(**{key: getattr(r, key) or "" for key in META_KEYS}) for r in rows}
+            self._meta_version = version
+        return self._meta
 
     # -- reads ---------------------------------------------------------------------------------------------
     def documents(self) -> list[DocumentRow]:
@@ -101,6 +138,13 @@ class Registry:
                              .values(**values, replaced_at=db.now()))
             else:
                 conn.execute(db.documents.insert().values(id=doc_id, added_at=db.now(), **values))
+            return db.bump_version(conn)
+
+    def write_meta(self, doc_id: str, meta: DocumentMeta, edited: str) -> int:
+        """Set a document's jurisdiction and validity and bump the version stamp in one transaction."""
+        with self.engine.begin() as conn:
+            conn.execute(update(db.documents).where(db.documents.c.id == doc_id)
+                         .values(**meta.as_dict(), meta_edited=edited))
             return db.bump_version(conn)
 
     def delete_row(self, doc_id: str) -> int:

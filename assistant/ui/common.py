@@ -1,6 +1,7 @@
-"""Small display helpers shared by the pages (labels, times, the 示例 notice); no business logic."""
+"""Small display helpers shared by the pages (labels, times, the 示例 notice, user text as text); no business logic."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,21 @@ STATUS_ZH = {"ready": "可用", "encrypted": "已加密", "scanned": "扫描件�
              "empty": "无内容", "unsupported": "格式不支持", "broken": "文件损坏", "failed": "失败"}
 KIND_ZH = {"policy": "政策文件", "faq": "FAQ 表"}
 LOCAL = ZoneInfo("Asia/Shanghai")
+
+# every ASCII punctuation character may be backslash-escaped in CommonMark and then shows as itself
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def plain(text: object) -> str:
+    """Text for st.markdown (and the labels, alerts and captions that render Markdown) that shows exactly as written.
+
+    Anything the citizen or staff typed, and anything derived from it or from an uploaded document (citations,
+    related entries, variants, observations, tone-check spans), goes through here before it is put into Markdown:
+    "110*******1234" keeps its asterisks, "# 标题", "<b>x</b>", "[链接](http://x)", "$5$" and ":red[x]" show literally.
+    Line breaks stay line breaks; leading spaces are dropped so an indented line does not become a code block.
+    """
+    lines = str(text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "  \n".join(_MD_SPECIAL.sub(r"\\\1", line.lstrip(" \t")) for line in lines)
 
 
 def local_time(at: datetime | None) -> str:

@@ -92,16 +92,20 @@ def _sign_in(browser, url: str, username: str, password: str):
     return page
 
 
-def _shot(page, name: str) -> None:
+def _shot(page, name: str, width: int = 1400, folder: Path = SHOTS) -> Path:
     """Streamlit scrolls inside its main block, so grow the viewport to the content before taking the picture."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": width, "height": 1000})
+    page.wait_for_timeout(500)
     height = page.evaluate("() => Math.max(document.body.scrollHeight, ...['stMain', 'stMainBlockContainer',"
                            " 'stAppScrollToBottomContainer'].map(t => document.querySelector(`[data-testid=${t}]`))"
                            ".filter(Boolean).map(e => e.scrollHeight))")
-    page.set_viewport_size({"width": 1400, "height": min(max(int(height) + 40, 1000), 4000)})
+    page.set_viewport_size({"width": width, "height": min(max(int(height) + 40, 1000), 4000)})
     page.wait_for_timeout(800)
-    page.screenshot(path=str(SHOTS / name), full_page=True)
+    path = folder / name
+    page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size({"width": 1400, "height": 1000})
+    return path
 
 
 def _ask(page, text: str) -> None:
@@ -122,6 +126,45 @@ def test_staff_asks_an_angry_question_and_sees_four_parts_and_citations(browser,
     assert answer.get_by_test_id("stExpander").count() >= 1  # cited passages
     assert "《" in answer.get_by_test_id("stExpander").first.inner_text()
     _shot(page, "staff.png")
+    page.close()
+
+
+RISK = "你们再不给我办，我就从这楼上跳下去！"
+TRICKY = "# 标题 <b>x</b> [链接](http://x) 证件号110*******1234"
+
+
+def _card_line_heights(page) -> list[float]:
+    """Height in lines of each item in the protocol card: a card squeezed into narrow columns wraps every few
+    characters, so its items run to many lines."""
+    return page.evaluate("""() => [...document.querySelectorAll('[class*="st-key-protocol_card_"] li')].map(li => {
+        const h = parseFloat(getComputedStyle(li).lineHeight) || 24; return li.getBoundingClientRect().height / h; })""")
+
+
+def test_risk_turn_shows_the_card_only_and_reads_well_at_1280_and_800(browser, app_url, tmp_path):
+    page = _sign_in(browser, app_url, *STAFF)
+    _ask(page, RISK)
+    answer = page.get_by_test_id("stChatMessage").last
+    text = answer.inner_text()
+    for head in ("风险提示", "现在说", "找谁", "记录"):
+        assert head in text, head
+    assert answer.get_by_test_id("stExpander").count() == 0  # no passages under the card
+    assert answer.get_by_test_id("stCode").count() == 0 and "标准答案" not in text and "观察" not in text
+    folder = Path(os.environ.get("E2E_SHOTS", tmp_path))
+    for width in (1280, 800):
+        _shot(page, f"risk-{width}.png", width=width, folder=folder)
+        page.set_viewport_size({"width": width, "height": 1000})
+        page.wait_for_timeout(500)
+        lines = _card_line_heights(page)
+        assert lines, "protocol card items not found"
+        # the longest 现在说 sentence is ~50 characters: at most a few lines, never a column of two-character rows
+        assert max(lines) <= (4.5 if width >= 1280 else 8), (width, lines)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+    _ask(page, TRICKY)  # the citizen's words show as typed, not as Markdown
+    messages = page.get_by_test_id("stChatMessage")
+    question = messages.nth(messages.count() - 2).get_by_test_id("stMarkdownContainer").first
+    assert question.inner_text().strip() == TRICKY
+    assert question.locator("h1, b, a, em").count() == 0
     page.close()
 
 

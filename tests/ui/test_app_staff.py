@@ -6,6 +6,7 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from app_harness import APP, STAFF, TRAINER, app_data, ask, sign_in, signed_in, texts
+from rendered import rendered_html, seen
 
 pytestmark = pytest.mark.slow
 ANGRY = "你们这办事效率也太差了！我都跑了三趟了，办个居住证到底要带什么材料？"
@@ -96,11 +97,34 @@ def test_not_useful_feedback_with_reason_reaches_the_trainers_queue(staff, data)
     assert "110101199003071234" not in shown  # masked before it was stored
 
 
-def test_risk_question_shows_banner_and_protocol_card(staff):
+def test_risk_question_shows_banner_and_protocol_card_only(staff):
     ask(staff, "你们再不给我办，我就从这楼上跳下去！")
     assert any("风险提示" in e.value for e in staff.error)
-    shown = texts(staff)
-    assert "现在就说" in shown and "立即联系" in shown and "需要记录" in shown
+    shown = seen(staff)
+    assert "现在说" in shown and "找谁" in shown and "记录" in shown
+    # under a risk card, only the card's words: no passages, no 标准答案, no four parts, no variants to copy
+    assert not staff.expander and not staff.code and not staff.tabs
+    assert not any("标准答案" in e.value for e in staff.success)
+    assert "观察" not in shown and "相关" not in shown
+
+
+def test_the_question_and_user_text_show_as_typed(staff):
+    """A masked number keeps its asterisks; a question that looks like Markdown or HTML is shown literally."""
+    from assistant.replies.model import Citation, Emotion, Suggestion, Triage
+    from assistant.retrieval.model import RetrievalResult
+
+    question = "# 标题 <b>x</b> [链接](http://x) 我卡号尾号1234，证件号110*******1234，*急*"
+    suggestion = Suggestion(triage=Triage(Emotion("anxiety", 0.5, "焦虑"), "咨询"), mode="not_found",
+                            request="我帮您核实后回复您。", supported=False,
+                            related=[Citation("r1", "《示例》 第一条", "号码 110*******1234 的 *说明*")])
+    staff.session_state["turns"] = [{"question": question, "result": RetrievalResult(question, question),
+                                     "suggestion": suggestion, "query_id": None, "elapsed": 0.1, "feedback": None}]
+    staff.run()
+    assert not staff.exception
+    shown, html = seen(staff), rendered_html(staff)
+    assert question in shown and "号码 110*******1234 的 *说明*" in shown
+    for tag in ("<h1", "<b>", "<a ", "<em>"):
+        assert tag not in html, tag
 
 
 def test_question_outside_the_knowledge_base_is_flagged_honestly(staff):

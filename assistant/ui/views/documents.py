@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from assistant.ui import actions, auth, resources
-from assistant.ui.common import KIND_ZH, STATUS_ZH, is_sample, local_time, page_header, sample_notice
+from assistant.ui.common import KIND_ZH, STATUS_ZH, is_sample, local_time, page_header, plain, sample_notice
 
 account = auth.require_trainer()
 kb = resources.knowledge_base()
@@ -71,12 +71,12 @@ with preview:
         where = " ".join(x for x in (c.heading_path, f"第{c.page}页" if c.page else "") if x) or "（无标题）"
         if c.kind == "faq" and c.questions:
             where = f"{c.category}：{c.questions[0]}" if c.category else c.questions[0]
-        with st.expander(f"{c.ordinal + 1}. {where}"):
+        with st.expander(plain(f"{c.ordinal + 1}. {where}")):
             if c.kind == "faq":
-                st.markdown("**问题**：" + "；".join(c.questions))
-                st.markdown("**答案**：" + c.answer)
+                st.markdown("**问题**：" + plain("；".join(c.questions)))
+                st.markdown("**答案**：" + plain(c.answer))
             else:
-                st.markdown(c.text)
+                st.markdown(plain(c.text))
 with change:
     new = st.file_uploader("选择新版本文件（检索会在替换完成的一瞬间切换到新版本）", key="replace_file")
     if st.button("替换", key="replace_go", disabled=new is None):

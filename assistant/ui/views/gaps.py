@@ -9,7 +9,7 @@ from assistant.feedback.faq_edit import FaqEditError
 from assistant.feedback.gaps import gap_report, group_to_faq
 from assistant.feedback.records import close_feedback
 from assistant.ui import actions, auth, resources
-from assistant.ui.common import local_time, page_header
+from assistant.ui.common import local_time, page_header, plain
 
 account = auth.require_trainer()
 kb = resources.knowledge_base()
@@ -25,10 +25,10 @@ if not report.groups:
 for g in report.groups[:30]:
     gid = g.query_ids[0]
     with st.container(border=True):
-        st.markdown(f"**{g.question}**　被问 {g.count} 次" + (f"，其中 {g.refused} 次无依据" if g.refused else "")
+        st.markdown(f"**{plain(g.question)}**　被问 {g.count} 次" + (f"，其中 {g.refused} 次无依据" if g.refused else "")
                     + f"　最近：{local_time(g.last_at)}")
         if g.wordings:
-            st.caption("其他问法：" + "；".join(g.wordings))
+            st.caption("其他问法：" + plain("；".join(g.wordings)))
         with st.expander("转为 FAQ 条目"):
             question = st.text_input("标准问题", value=g.question, key=f"gap_q_{gid}")
             answer_text = st.text_area("标准答案", key=f"gap_answer_{gid}", height=100)
@@ -53,9 +53,9 @@ if any(report.reasons.values()):
                                                           y=alt.Y("原因:N", sort="-x")), width="stretch")
 for item in report.not_useful[:50]:
     with st.container(border=True):
-        st.markdown(f"**{item.question}**　〔{item.reason}〕　{item.user}　{local_time(item.at)}")
+        st.markdown(f"**{plain(item.question)}**　〔{plain(item.reason)}〕　{plain(item.user)}　{local_time(item.at)}")
         if item.correction:
-            st.markdown(f"建议的说法：{item.correction}")
+            st.markdown(f"建议的说法：{plain(item.correction)}")
         if st.button("标记已处理", key=f"fb_done_{item.id}"):
             close_feedback(kb.engine, item.id, account.username)
             st.rerun()

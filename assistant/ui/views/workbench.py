@@ -8,15 +8,17 @@ import streamlit as st
 from assistant.feedback.records import record_query
 from assistant.replies.tone import check_tone
 from assistant.replies.variants import CHANNELS
-from assistant.ui import answer, auth, resources
-from assistant.ui.common import sample_notice
+from assistant.ui import answer, auth, resources, styles
+from assistant.ui.common import plain, sample_notice
 
 account = auth.current_account()
 if account is None:  # navigation only lists this page after sign-in; guard direct runs anyway
     st.stop()
 turns: list[dict] = st.session_state.setdefault("turns", [])
 
-main, side = st.columns([3, 2], gap="large")
+styles.apply(styles.WORKBENCH)  # narrow content area: the two columns stack
+main_col, side_col = st.columns([3, 2], gap="large")
+main, side = main_col.container(key="wb_main"), side_col.container(key="wb_side")
 
 with side:
     if st.button("新群众（清空对话）", key="new_citizen", icon=":material/person_add:", width="stretch"):
@@ -35,9 +37,9 @@ with side:
             st.success("没有发现推诿、指责、冷漠、越权承诺或官腔的问题。")
         for flag in flags:
             with st.container(border=True):
-                st.markdown(f"**{flag.category}**：“{flag.span}”")
-                st.caption(flag.reason)
-                st.markdown(f"建议改为：{flag.rewrite}")
+                st.markdown(f"**{plain(flag.category)}**：“{plain(flag.span)}”")
+                st.caption(plain(flag.reason))
+                st.markdown(f"建议改为：{plain(flag.rewrite)}")
 
 with main:
     st.title("工作台")
@@ -49,7 +51,7 @@ with main:
                    "追问会结合前面的对话。接待下一位时点右侧“新群众”。")
     for i, turn in enumerate(turns):
         with st.chat_message("user", avatar=":material/person:"):
-            st.markdown(turn["question"])
+            st.markdown(plain(turn["question"]))  # the citizen's words, shown as typed (never as Markdown)
         with st.chat_message("assistant", avatar=":material/support_agent:"):
             answer.render(turn, i)
 
