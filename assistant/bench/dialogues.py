@@ -39,18 +39,23 @@ _ANGRY_FEELING = re.compile(r"生气|不满|失望|着急|担心")
 
 
 def source_of(hit: Hit) -> tuple[str, str]:
-    """("faq", standard question) or ("guide", section headings joined) for a hit."""
+    """("faq", standard question) or ("guide", section headings joined, then the passage) for a hit."""
     if hit.kind == "faq":
         return "faq", (hit.questions[0] if hit.questions else hit.title)
-    return "guide", hit.heading_path or hit.title
+    return "guide", f"{hit.heading_path or hit.title}\n{hit.text}"
 
 
 def _matches(source: tuple[str, str], expect: dict) -> bool:
+    """The expected entry; for a guide section, a passage under that heading or one that holds it (the chunker
+    keeps short sections of one chapter together, so a passage may carry the next sections' headings)."""
     kind, key = source
     if expect["type"] == "faq":
         return kind == "faq" and key.strip() == expect["question"].strip()
     if expect["type"] in ("guide", "staff") and expect.get("section"):
-        return kind == "guide" and expect["section"].strip() in [p.strip() for p in key.split(" > ")]
+        headings, _, text = key.partition("\n")
+        section = expect["section"].strip()
+        return kind == "guide" and (section in [p.strip() for p in headings.split(" > ")]
+                                    or any(line.strip().lstrip("#").strip() == section for line in text.splitlines()))
     return False
 
 

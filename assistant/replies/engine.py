@@ -12,7 +12,7 @@ from assistant.privacy import mask, without_numbers
 from assistant.replies.composer import compose
 from assistant.replies.llm import LLMComposer, compose_with_fallback
 from assistant.replies.model import Suggestion
-from assistant.replies.selection import choose
+from assistant.replies.selection import choose, staff_material_title
 from assistant.replies.staff import is_staff_question
 from assistant.replies.triage import triage
 from assistant.retrieval.model import Hit, RetrievalResult
@@ -60,7 +60,7 @@ class ReplyEngine:
     def suggest(self, text: str, history: list[str] | None = None,
                 channel: str = "窗口") -> tuple[RetrievalResult, Suggestion]:
         staff = is_staff_question(text)
-        result = self.retrieve(text, [] if staff else history, k=STAFF_K if staff else 5)
+        result = self.guidance(text) if staff else self.retrieve(text, history)
         tri = triage(text)
         if staff:
             suggestion = compose(text, tri, result, channel, staff=True)
@@ -72,6 +72,14 @@ class ReplyEngine:
         return result, suggestion
 
 
+    def guidance(self, text: str) -> RetrievalResult:
+        """A staff question searched in the staff guides only (every guide passage ranked, for the composer to
+        re-order by headings); the whole KB when no guide is loaded."""
+        guides = sorted({c.doc_id for c in self.retriever.state().chunks if staff_material_title(c.kind, c.title)})
+        if not guides:
+            return self.retrieve(text, [], k=STAFF_K)
+        return self.retriever.search(without_numbers(text), k=STAFF_K, filters={"doc_id": guides})
+
     def previous_source(self, history: list[str] | None) -> Hit | None:
         """The source the last turn's reply stood on (recomputed: the engine keeps no per-citizen state)."""
         history = [h for h in history or [] if h and h.strip()]
@@ -81,4 +89,4 @@ class ReplyEngine:
         return choose(earlier, history[-1]).hit
 
 
-STAFF_K = 10  # a staff question looks further down the ranking for the guide's passage
+STAFF_K = 40  # a staff question ranks the guide's passages this far down (a guide has tens of sections)

@@ -26,7 +26,8 @@ UNNAMED_MIN_COS = 0.82
 # an aspect-covering entry may replace the top one when it ranks within this many places
 ASPECT_WINDOW = 3
 MAX_RELATED = 2
-SHORT_TURN = 16   # characters: a turn this short leans on the one before
+SHORT_TURN = 16
+GUIDANCE_MIN_SCORE = 2.0  # at least one content word in a heading, or two in the text   # characters: a turn this short leans on the one before
 _STAFF_TITLE = re.compile(r"沟通|接待|话术|培训|服务规范|服务礼仪|忌语|工作手册|岗位手册")
 ASPECTS: dict[str, tuple[str, str]] = {   # aspect -> (asked in a question, covered by an answer)
     **TOPICS,
@@ -45,9 +46,13 @@ ASPECTS: dict[str, tuple[str, str]] = {   # aspect -> (asked in a question, cove
 _LOOSE = {"条件", "材料"}
 
 
+def staff_material_title(kind: str, title: str) -> bool:
+    """A guide for staff (how to talk to citizens), not policy a citizen is told: known by its title."""
+    return kind != "faq" and bool(_STAFF_TITLE.search(title or ""))
+
+
 def is_staff_material(hit: Hit) -> bool:
-    """A guide for staff (how to talk to citizens), not policy a citizen is told."""
-    return hit.kind != "faq" and bool(_STAFF_TITLE.search(hit.title or ""))
+    return staff_material_title(hit.kind, hit.title)
 
 
 @dataclass
@@ -142,13 +147,17 @@ def _prefer_aspect(applicable: list[tuple[Hit, float, Verdict]], turn: str) -> t
 
 
 def _choose_guidance(result: RetrievalResult, asked: str) -> Choice:
+    """The guide section that answers a staff question: the retrieved guide passages re-ordered by how many of the
+    question's content words their headings and text hold (a section's heading says what it is for)."""
     out = Choice()
-    for hit in result.hits:
-        if hit.kind == "faq":
-            continue
-        if is_staff_material(hit) and on_topic(asked, [f"{hit.heading_path} {hit.text}"]):
-            out.hit = hit
-            return out
-        if len(out.related) < MAX_RELATED:
-            out.related.append(hit)
+    words = {b for b in bigrams(squash(asked)) if b not in STOP_BIGRAMS and re.fullmatch(r"\w{2}", b)}
+    scored = []
+    for rank, hit in enumerate(h for h in result.hits if is_staff_material(h)):
+        heading, text = squash(hit.heading_path), squash(hit.text)
+        score = sum(2 * (b in heading) + (b in text) for b in words) - 0.5 * rank
+        scored.append((score, -rank, hit))
+    scored.sort(key=lambda x: (x[0], x[1]), reverse=True)
+    if scored and scored[0][0] >= GUIDANCE_MIN_SCORE:
+        out.hit = scored[0][2]
+    out.related = [h for _, _, h in scored[1 if out.hit else 0:][:MAX_RELATED]]
     return out
