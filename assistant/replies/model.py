@@ -32,7 +32,7 @@ class ProtocolCard:
 class Triage:
     emotion: Emotion
     intent: str                       # 咨询/办事材料/进度查询/投诉/求助/表扬/建议
-    department: str = ""              # routing guess; "" unless the router is confident (see intent.route_department)
+    department: str = ""              # "" unless a known matter or a confident model says which (intent.department_shown)
     department_confidence: float = 0.0
     risks: list[RiskFlag] = field(default_factory=list)
 

@@ -54,6 +54,12 @@ def observe(text: str) -> str:
     return f"您说{said}。" if said else f"您想了解{asked}。"
 
 
+def plain_question(text: str) -> bool:
+    """A question with no sign of anger: no judgement words, no exclamation, no complaint about waiting."""
+    return bool(text and _QUESTION.search(text) and not _JUDGEMENT.search(text)
+                and not re.search(r"[!！]|凭什么|到底|怎么还|还不|一直|拖|投诉", text))
+
+
 def feel(triage: Triage, text: str = "") -> str:
     """The feeling the situation shows: condolence for a death in the family, understanding for hardship, then
     the emotion triage read (a calm question stays calm)."""
@@ -61,7 +67,10 @@ def feel(triage: Triage, text: str = "") -> str:
         return SITUATION_FEELINGS["bereavement"]
     if HARDSHIP.search(text) and triage.emotion.label != "anger":
         return SITUATION_FEELINGS["hardship"]
-    strong, mild = FEELINGS.get(triage.emotion.label, FEELINGS["calm"])
+    label = triage.emotion.label
+    if label == "anger" and plain_question(text):
+        label = "calm"     # a calm "养条狗要办什么证" is not anger, whatever the model's guess
+    strong, mild = FEELINGS.get(label, FEELINGS["calm"])
     return strong if triage.emotion.intensity >= 0.6 else mild
 
 

@@ -5,8 +5,9 @@ exemplar vectors) at start-up instead of on the first citizen.
 """
 from __future__ import annotations
 
+from assistant.privacy import without_numbers
 from assistant.replies.emotion import detect_emotion
-from assistant.replies.intent import classify_intent, route_department
+from assistant.replies.intent import classify_intent, department_shown
 from assistant.replies.model import Triage
 from assistant.replies.risk import detect_risks
 from assistant.replies.text import normalise
@@ -16,10 +17,12 @@ __all__ = ["triage", "warm_up"]
 
 def triage(text: str) -> Triage:
     clean = normalise(text)
+    department, confidence = department_shown(without_numbers(clean))  # "身份证号…" names a number, not a matter
     return Triage(
         emotion=detect_emotion(clean),
         intent=classify_intent(clean),
-        department=route_department(clean),
+        department=department,
+        department_confidence=confidence,
         risks=detect_risks(clean),
     )
 

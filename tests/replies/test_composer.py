@@ -111,7 +111,12 @@ def test_a_red_flag_replaces_the_canned_reply_with_the_protocol_card():
     s = compose("你们再不给我办，我就从这楼上跳下去！", t, result(hit(RESIDENCE, "第八条"), query="办证"))
 
     assert s.protocol is not None and s.protocol.say_now and s.protocol.call
-    assert s.request == "" and s.variants == {}
+    assert s.mode == "risk" and s.citations == [] and not s.standard_answer
+    said = [s.observation, s.feeling, s.need, s.request, *s.variants.values()]
+    assert s.request and all(v == s.request for v in s.variants.values())   # the card's own words, every channel
+    card = "".join(s.protocol.say_now)
+    assert all(sentence in card for sentence in re.findall(r"[^。？！]+[。？！]", s.request))
+    assert not any(w in t for t in said for w in ("跳下去", "这楼上", "不给我办", "不满"))
     assert s.problems == []
 
 
