@@ -64,6 +64,7 @@ class ReplyEngine:
         tri = triage(text)
         if staff:
             suggestion = compose(text, tri, result, channel, staff=True)
+            result.refused = not suggestion.citations   # the guide answered it: not a knowledge gap
         else:
             previous = self.previous_source(history)
             suggestion = compose_with_fallback(text, tri, result, self.llm, channel, previous)

@@ -1,0 +1,143 @@
+"""What the clerk reads aloud, on the shipped knowledge/ through the real engine (chromadb, m3e, the FAQ and guide):
+follow-ups keep or switch the matter, near misses are not answered from a neighbouring entry, numbers are never
+read back, a risk card's own words are the reply, staff questions get the guide."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.config import Settings
+from assistant.firstrun import load_shipped
+from assistant.privacy import speakable, without_numbers
+from assistant.replies.engine import ReplyEngine
+from assistant.replies.staff import is_staff_question
+from assistant.retrieval.rewrite import interpret
+
+from conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    settings = Settings(data_dir=tmp_path_factory.mktemp("shipped") / "data", knowledge_dir=REPO / "knowledge")
+    assert load_shipped(settings, quiet=True) == 0
+    eng = ReplyEngine(settings)
+    yield eng
+    eng.kb.reopen()
+
+
+def said(s) -> str:
+    return "".join([s.observation, s.feeling, s.need, s.request, s.standard_answer, s.guidance, *s.checklist,
+                    *s.variants.values()])
+
+
+def first_source(s) -> str:
+    return s.citations[0].label if s.citations else ""
+
+
+def entry_of(result, s) -> str:
+    """The standard question of the FAQ entry the reply quotes ("" when it quotes none)."""
+    if not s.citations:
+        return ""
+    hits = [h for h, _, _ in result.faq_candidates] + list(result.hits)
+    hit = next((h for h in hits if h.chunk_id == s.citations[0].chunk_id), None)
+    return hit.questions[0] if hit is not None and hit.kind == "faq" and hit.questions else ""
+
+
+# --- follow-ups ------------------------------------------------------------------------------------------------
+
+def test_rewriting_carries_the_topic_swaps_the_matter_or_lets_a_new_question_stand():
+    assert interpret("那公积金呢", ["换城市了养老保险怎么转"]).search == "换城市了公积金怎么转"
+    carried = interpret("补卡要等多久", ["社保卡丢了怎么办"])
+    assert "社保卡" in carried.search and "补卡要等多久" in carried.search
+    assert interpret("那户口本丢了又该怎么办", ["身份证换领要带啥"]).search == "那户口本丢了又该怎么办"
+    said_since = interpret("那在这边补要带什么", ["身份证丢了怎么补", "我户口不在这里"])
+    assert "我户口不在这里" in said_since.search and "户口不在" not in said_since.asked
+
+
+def test_a_follow_up_that_switches_aspect_stays_on_the_matter(engine):
+    result, s = engine.suggest("那多久能拿到？", history=["办居住证要带什么材料？"])
+    assert s.mode == "reply" and "居住证" in entry_of(result, s)
+    assert re.search(r"日|工作日", s.request)      # the time limit is quoted, not the materials again
+
+
+def test_a_follow_up_that_switches_matter_answers_the_new_matter(engine):
+    result, s = engine.suggest("那公积金呢", history=["换城市工作了养老保险怎么转"])
+    assert entry_of(result, s) == "换城市工作后住房公积金怎么转移？"
+
+
+# --- near misses and applicability -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question", ["第一次办护照要带什么材料", "公租房怎么申请，外地户口能申请吗",
+                                      "驾驶证到期了怎么换", "养条狗要办什么证"])
+def test_a_near_miss_is_not_answered_from_a_neighbouring_entry(engine, question):
+    result, s = engine.suggest(question)
+    assert s.mode == "not_found" and not s.supported and s.citations == []
+    assert "根据《" not in said(s) and not s.standard_answer
+    assert "我现在就按这个帮您办" not in said(s)
+
+
+def test_near_miss_entries_are_offered_to_the_clerk_as_unverified(engine):
+    _, s = engine.suggest("第一次办护照要带什么材料")
+    assert s.related and all(c.label for c in s.related)
+
+
+def test_the_right_entry_is_kept_when_it_is_about_the_matter(engine):
+    result, s = engine.suggest("我爸去世了，房子怎么转到我名下")
+    assert entry_of(result, s) == "继承的房屋怎么办理过户？"
+    assert "节哀" in s.feeling and "您爸" in s.observation
+
+
+def test_an_id_number_does_not_pull_in_the_id_card_entry(engine):
+    result, s = engine.suggest("我身份证号是110105198803127718，帮我看看社保一共交了几年，能打个明细吗")
+    assert entry_of(result, s) == "怎样查询个人社保缴费记录？"
+    assert "身份证" not in entry_of(result, s)
+
+
+# --- numbers --------------------------------------------------------------------------------------------------
+
+def test_numbers_are_never_read_back():
+    text = "身份证110101199003071234，电话13912345678，卡号6222021234567890123"
+    spoken = speakable(text)
+    assert not re.search(r"\d{5,}", spoken) and "尾号1234" in spoken and "尾号5678" in spoken
+    assert not re.search(r"\d", without_numbers(text))
+
+
+def test_no_digits_of_a_citizens_number_in_anything_said_or_shown(engine):
+    _, s = engine.suggest("我手机号13971820456，上周打12345反映小区垃圾的事，帮我查查工单到哪一步了")
+    blob = re.sub(r"\D", "", said(s) + "".join(c.text for c in s.citations))
+    assert not any("13971820456"[i:i + 6] in blob for i in range(6))
+
+
+# --- risk ---------------------------------------------------------------------------------------------------
+
+def test_under_a_risk_card_only_the_cards_words_are_said(engine):
+    _, s = engine.suggest("你们再不给我办，我就从这楼上跳下去！")
+    assert s.mode == "risk" and s.protocol is not None
+    assert s.citations == [] and s.related == [] and not s.standard_answer
+    assert not any(w in said(s) for w in ("跳下去", "楼上", "不满", "不给我办"))
+
+
+# --- staff --------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question", ["群众情绪激动时窗口人员应该怎么沟通？", "群众材料没带齐，我们窗口这边正确的处理方式是什么"])
+def test_a_staff_question_gets_the_guide_not_a_citizen_reply(engine, question):
+    assert is_staff_question(question)
+    result, s = engine.suggest(question)
+    assert s.mode == "staff" and s.guidance and s.citations
+    assert "指南" in s.citations[0].label and not s.observation and not s.variants
+    assert not result.refused
+
+
+@pytest.mark.parametrize("question", ["窗口态度太差在哪投诉", "身份证丢了怎么补办", "我想问一下公积金怎么提取"])
+def test_citizens_are_not_taken_for_staff(question):
+    assert not is_staff_question(question)
+
+
+# --- feelings and routing -----------------------------------------------------------------------------------
+
+def test_a_calm_question_is_not_answered_as_anger_and_residence_goes_to_police(engine):
+    _, s = engine.suggest("养条狗要办什么证")
+    assert not re.search(r"生气|不满|失望", s.feeling)
+    _, s = engine.suggest("办理居住证要带哪些材料？")
+    assert s.triage.department == "公安"
