@@ -33,11 +33,12 @@ LAYERS: list[tuple[str, ...]] = [
 ]
 REPLIES_LAYERS: list[tuple[str, ...]] = [
     ("model", "text", "labelled"),
-    ("lexicons", "vectors", "classifier", "templates", "checklist", "applicability", "staff"),
+    ("lexicons", "vectors", "classifier", "templates", "checklist", "applicability"),
     ("exemplars",),
-    ("emotion", "intent", "risk", "tone"),
+    ("emotion", "intent", "risk", "tone", "staff"),
     ("triage",),
     ("nvc", "grounding", "variants", "validator"),
+    ("verifier",),
     ("selection",),
     ("composer",),
     ("llm",),

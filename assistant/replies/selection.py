@@ -16,6 +16,8 @@ from assistant.replies.applicability import Verdict, about_text, check
 from assistant.replies.checklist import TOPICS
 from assistant.replies.grounding import STOP_BIGRAMS, on_topic, source_text
 from assistant.replies.text import bigrams, squash
+from assistant.replies.verifier import Candidate, Verifier, features
+from assistant.replies.verifier import load as load_verifier
 from assistant.retrieval.matters import named
 from assistant.retrieval.model import Hit, RetrievalResult
 
@@ -61,6 +63,7 @@ class Choice:
     cosine: float = 0.0
     verdict: Verdict | None = None
     related: list[Hit] = field(default_factory=list)
+    probability: float | None = None       # the verifier's, when it chose
 
     @property
     def is_faq(self) -> bool:
@@ -94,13 +97,18 @@ def follows_on(result: RetrievalResult, turn: str) -> bool:
     return result.search_query != result.query or len(squash(turn)) <= SHORT_TURN
 
 
-def choose(result: RetrievalResult, turn: str, *, staff: bool = False, previous: Hit | None = None) -> Choice:
+def choose(result: RetrievalResult, turn: str, *, staff: bool = False, previous: Hit | None = None,
+           use_verifier: bool = True) -> Choice:
     """The source to quote for the citizen's ``turn`` (or the guide passage for a staff question). ``previous``:
     the entry that answered the last turn; a follow-up stays on it when its answer covers what is now asked."""
     asked = result.asked or result.search_query or result.query
     if staff:
         return _choose_guidance(result, asked)
-    if previous is not None and follows_on(result, turn) and stays_on(previous, turn):
+    staying = previous is not None and follows_on(result, turn) and stays_on(previous, turn)
+    verifier = load_verifier() if use_verifier else None
+    if verifier is not None:
+        return _choose_verified(result, turn, asked, verifier, previous if staying else None)
+    if staying:
         return Choice(hit=previous, cosine=1.0, verdict=check(asked, previous))
     ranked: list[tuple[Hit, float]] = [(h, c) for h, _, c in result.faq_candidates]
     if not ranked and result.faq is not None:
@@ -132,6 +140,46 @@ def choose(result: RetrievalResult, turn: str, *, staff: bool = False, previous:
             return out
         if len(out.related) < MAX_RELATED:
             out.related.append(hit)
+    return out
+
+
+def candidate_features(result: RetrievalResult, turn: str, asked: str,
+                       staying: Hit | None) -> list[tuple[Candidate, list[float]]]:
+    """Each FAQ candidate (and the entry a follow-up stays on) with its verifier features."""
+    pool = result.faq_candidates or ([(result.faq.hit, result.faq.matched_question, result.faq.score)]
+                                     if result.faq is not None else [])
+    ranked = [Candidate(h, c, i) for i, (h, _, c) in enumerate(pool)]
+    if staying is not None and all(c.hit.chunk_id != staying.chunk_id for c in ranked):
+        ranked.append(Candidate(staying, max((c.cosine for c in ranked), default=0.0), len(ranked)))
+    best = max((c.cosine for c in ranked), default=0.0)
+    wanted = [a for a in aspects_of(turn) if a not in _LOOSE]
+    out = []
+    for c in ranked:
+        covered = bool(wanted) and any(covers(c.hit, a) for a in wanted)
+        stays = staying is not None and c.hit.chunk_id == staying.chunk_id
+        out.append((c, features(asked, turn, c, best, result.known_share, (covered, bool(wanted) and not covered),
+                                stays, result.known_terms)))
+    return out
+
+
+def _choose_verified(result: RetrievalResult, turn: str, asked: str, verifier: Verifier,
+                     staying: Hit | None) -> Choice:
+    scored = sorted(((verifier.probability(x), c) for c, x in candidate_features(result, turn, asked, staying)),
+                    key=lambda pc: -pc[0])
+    out = Choice()
+    if scored and scored[0][0] >= verifier.threshold:
+        p, c = scored[0]
+        out.hit, out.cosine, out.verdict, out.probability = c.hit, c.cosine, check(asked, c.hit), p
+        out.related = [c.hit for _, c in scored[1:1 + MAX_RELATED]]
+        return out
+    out.related = [c.hit for _, c in scored[:MAX_RELATED]]
+    for hit in result.hits:   # policy passages (not FAQ, not staff guides) keep the rule check
+        if hit.kind == "faq" or is_staff_material(hit):
+            continue
+        v = check(asked, hit)
+        if v.applies is True or (v.applies is None and not result.refused and on_topic(asked, [hit.text])):
+            out.hit, out.verdict = hit, v
+            return out
     return out
 
 

@@ -51,6 +51,7 @@ class Hit:
     replaced_by: str = ""        # title of the document that replaced it
     # how the document's region relates to the place asked about (or the centre's own region):
     # "same" (that place, a place within it, or the province containing it), "national", "unknown" (no region),
+    # "named" (filed under another place, but this passage names the asked one),
     # "other" (another place: not to be read out as the rule here); "" when no place was asked and none is set
     place_match: str = ""
 
@@ -101,6 +102,8 @@ class RetrievalResult:
     home_region: str = ""             # the centre's region (Settings.region) used when the question names none
     refusal_reason: str = ""          # when refused: "empty", "coverage", "missing_terms", "wrong_place"
     signals: dict[str, float] = field(default_factory=dict)  # the values the refusal looked at (for the bench)
+    known_share: float = 1.0          # share of the asked words' bigrams found anywhere in the KB
+    known_terms: frozenset[str] = frozenset()   # those bigrams themselves
     asked: str = ""                   # whose matters say what is asked (the turn, or topic + turn; see rewrite)
     # the best FAQ entries, best first: (entry, its closest stored question, cosine); the composer checks each
     # is about the asked matter before one is quoted

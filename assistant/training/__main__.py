@@ -15,7 +15,7 @@ from assistant.replies.text import normalise
 from assistant.replies.vectors import embed_texts
 from assistant.training import data, fit
 
-PARTS = ("emotion", "department", "intent", "risk", "tone")
+PARTS = ("emotion", "department", "intent", "risk", "tone", "staff", "verifier")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,6 +62,17 @@ def main(argv: list[str] | None = None) -> int:
         vectors = embed_texts([r["text"].strip() for r in rows])
         save(fit.fit_tone(rows, vectors, fit.labelled_source("tone", ("train", "tune"), rows, ("labels",))), args.out)
         print(f"tone: {len(rows)} labelled drafts ({sum(1 for r in rows if r['labels'])} with a problem)")
+    if "staff" in args.only:
+        rows = data.staff_rows()
+        vectors = embed_texts([r["text"].strip() for r in rows])
+        save(fit.fit_staff(rows, vectors, fit.labelled_source("staff", ("train",), rows, ("staff",))), args.out)
+        print(f"staff: {len(rows)} labelled lines ({sum(1 for r in rows if r['staff'])} staff questions)")
+    if "verifier" in args.only:
+        from assistant.training import verifier
+
+        made = verifier.fit(args.out)
+        print(f"verifier: {made['trained_on']['rows']} questions, {made['trained_on']['examples']} candidates; "
+              f"threshold {made['threshold']} (cross-validated)")
     for p in sorted(args.out.glob("*.npz")):
         print(f"  {p.name}: {p.stat().st_size / 1e6:.2f} MB")
     return 0

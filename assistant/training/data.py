@@ -43,6 +43,13 @@ def tone_rows(exclude_batches: frozenset[str] = frozenset()) -> list[dict]:
     return labelled.distinct(rows, str.strip)
 
 
+def staff_rows() -> list[dict]:
+    """Staff questions and citizens' words (labelled/staff), plus the intent set's citizen utterances as more of the
+    latter."""
+    citizens = [{"text": r["text"], "staff": False, "batch": "intent"} for r in labelled.rows("intent", "train")]
+    return labelled.distinct(labelled.rows("staff", "train") + citizens, str.strip)
+
+
 def intent_rows() -> list[dict]:
     return labelled.rows("intent", "train")
 

@@ -1,0 +1,117 @@
+"""Does this FAQ entry answer what was asked? A small learned check over plain, explainable signals.
+
+The matter list and aspect rules alone over-fitted the dialogues they were written from (held out, near misses
+were refused only half the time and some right answers were blocked). So the hard gate became features, and a
+logistic regression fitted on labelled window dialogues and FAQ paraphrases (``python -m assistant.training
+--only verifier``) weighs them: similarity (cosine, its gap to the best entry, rank), word coverage of the question
+by the entry (its questions, its whole text; IDF-free so it means the same on any KB), the matter verdict, whether
+the entry speaks to the asked aspect, and how much of the question the KB has never heard of. The model is plain
+JSON (``models/verifier.json``: feature names, weights, the decision threshold, the training rows' hash).
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from assistant.replies.applicability import about_text, check, primary_text
+from assistant.replies.classifier import ModelFileError, model_dir
+from assistant.replies.grounding import STOP_BIGRAMS, source_text
+from assistant.replies.text import bigrams, squash
+from assistant.retrieval.matters import named
+from assistant.retrieval.model import Hit
+
+FEATURES = ("cos", "cos_gap", "rank", "cov_about", "cov_all", "cov_turn", "applies", "not_applies", "n_missing",
+            "primary_mismatch", "aspect_covered", "aspect_missing", "unknown", "stays", "missing_known",
+            "missing_unknown")
+MODEL_FILE = "verifier.json"
+
+
+def content_bigrams(text: str) -> set[str]:
+    return {b for b in bigrams(squash(text or "")) if b not in STOP_BIGRAMS and re.fullmatch(r"\w{2}", b)}
+
+
+def _share(words: set[str], text: str) -> float:
+    if not words:
+        return 0.0
+    flat = squash(text)
+    return sum(1 for b in words if b in flat) / len(words)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit: Hit
+    cosine: float
+    rank: int
+
+
+def features(asked: str, turn: str, cand: Candidate, best_cos: float, known_share: float,
+             aspects: tuple[bool, bool], stays: bool, known_terms: frozenset[str] = frozenset()) -> list[float]:
+    """The signals for one (question, entry) pair, in ``FEATURES`` order. ``aspects``: (asked aspect covered,
+    asked aspect not covered); ``known_terms``: the question's bigrams some document holds. A word the KB holds
+    elsewhere but this entry lacks (驾驶 in "驾驶证到期了怎么换" against the 身份证 entry) says the entry is about
+    something else; a word no document holds is as often a colloquial word as an unknown matter."""
+    about, said = about_text(cand.hit)
+    verdict = check(asked, cand.hit)
+    asked_m = named(asked)
+    primary = named(primary_text(cand.hit))
+    q = content_bigrams(asked)
+    full = f"{said} {source_text(cand.hit)}"
+    return [
+        cand.cosine,
+        best_cos - cand.cosine,
+        float(min(cand.rank, 7)),
+        _share(q, about),
+        _share(q, f"{said} {source_text(cand.hit)}"),
+        _share(content_bigrams(turn), f"{said} {source_text(cand.hit)}"),
+        float(verdict.applies is True),
+        float(verdict.applies is False),
+        float(len(verdict.missing)),
+        float(bool(asked_m and primary and not any(p in asked_m for p in primary))),
+        float(aspects[0]),
+        float(aspects[1]),
+        1.0 - known_share,
+        float(stays),
+        _absent(q & known_terms, full),
+        _absent(q - known_terms, full),
+    ]
+
+
+def _absent(words: set[str], text: str) -> float:
+    """How many of ``words`` the text lacks (a count: one missing specific word matters however long the question)."""
+    flat = squash(text)
+    return float(sum(1 for b in words if b not in flat))
+
+
+@dataclass(frozen=True)
+class Verifier:
+    weights: tuple[float, ...]
+    intercept: float
+    threshold: float
+    meta: dict
+
+    def probability(self, x: list[float]) -> float:
+        z = self.intercept + sum(w * v for w, v in zip(self.weights, x))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def load(folder: Path | None = None) -> Verifier | None:
+    return _load(Path(folder) if folder is not None else model_dir())
+
+
+@lru_cache(maxsize=4)
+def _load(folder: Path) -> Verifier | None:
+    path = folder / MODEL_FILE
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if tuple(data["features"]) != FEATURES:
+            raise ModelFileError(f"{path} 的特征与本版本不一致：请运行 python -m assistant.training --only verifier 重新生成。")
+        return Verifier(tuple(float(w) for w in data["weights"]), float(data["intercept"]),
+                        float(data["threshold"]), data)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ModelFileError(f"{path} 已损坏（{exc}）：请运行 python -m assistant.training --only verifier 重新生成。") from exc

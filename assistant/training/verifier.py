@@ -1,0 +1,107 @@
+"""Fit the answer verifier (``assistant.replies.verifier``) on labelled window dialogues and FAQ paraphrases.
+
+Rows: labelled/dialogues/tune.jsonl (never test or final) and assistant/bench/data/faq_paraphrases.jsonl, answered
+on the shipped knowledge/ through the real retrieval. Each FAQ candidate of each question is one example (1: it is
+the labelled entry). The decision threshold is chosen by 5-fold cross-validation grouped by question, maximising
+right answers minus twice the wrong ones (a wrong rule told at a window costs more than an offer to check).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from assistant.config import PROJECT_ROOT, get_settings
+from assistant.replies.verifier import FEATURES, MODEL_FILE
+from assistant.training.fit import versions
+
+SOURCES = (PROJECT_ROOT / "labelled" / "dialogues" / "tune.jsonl",
+           PROJECT_ROOT / "assistant" / "bench" / "data" / "faq_paraphrases.jsonl")
+WRONG_COST = 2.0
+C = 1.0
+
+
+def questions() -> list[dict]:
+    """{"turns", "expect": faq question or None} from both sources (risk and staff dialogues left out)."""
+    out = []
+    for path in SOURCES:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            if "turns" in r:
+                if r["kind"] in ("risk", "staff"):
+                    continue
+                exp = r["expect"]
+                out.append({"turns": r["turns"], "expect": exp.get("question") if exp["type"] == "faq" else None})
+            else:
+                out.append({"turns": [r["query"]], "expect": r["question"]})
+    return out
+
+
+def examples(rows: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Features, labels and the question each example belongs to."""
+    from assistant.firstrun import load_shipped
+    from assistant.replies.engine import ReplyEngine
+    from assistant.replies.selection import candidate_features, choose, follows_on, stays_on
+
+    tmp = tempfile.TemporaryDirectory(prefix="fit-verifier-")
+    settings = get_settings().with_data_dir(Path(tmp.name))
+    load_shipped(settings, quiet=True)
+    engine = ReplyEngine(settings)
+    X, y, group = [], [], []
+    for i, r in enumerate(rows):
+        turns = r["turns"]
+        result = engine.retrieve(turns[-1], turns[:-1])
+        previous = None
+        if len(turns) > 1:
+            earlier = engine.retrieve(turns[-2], turns[:-2])
+            previous = choose(earlier, turns[-2], use_verifier=False).hit
+        staying = previous if previous is not None and follows_on(result, turns[-1]) and stays_on(previous, turns[-1]) else None
+        asked = result.asked or result.search_query or result.query
+        for cand, x in candidate_features(result, turns[-1], asked, staying):
+            X.append(x)
+            y.append(int(bool(cand.hit.questions) and cand.hit.questions[0] == r["expect"]))
+            group.append(i)
+    engine.kb.reopen()
+    tmp.cleanup()
+    return np.array(X, dtype=float), np.array(y), np.array(group)
+
+
+def _decide(p: np.ndarray, y: np.ndarray, group: np.ndarray, tau: float) -> float:
+    score = 0.0
+    for g in np.unique(group):
+        m = group == g
+        j = int(np.argmax(p[m]))
+        if p[m][j] >= tau:
+            score += 1.0 if y[m][j] else -WRONG_COST
+    return score
+
+
+def fit(out_dir: Path) -> dict:
+    from sklearn.linear_model import LogisticRegression
+
+    rows = questions()
+    X, y, group = examples(rows)
+    folds = np.array([int(hashlib.sha256(str(g).encode()).hexdigest(), 16) % 5 for g in group])
+    oof = np.zeros(len(y))
+    for f in range(5):
+        tr, te = folds != f, folds == f
+        oof[te] = LogisticRegression(C=C, max_iter=2000).fit(X[tr], y[tr]).predict_proba(X[te])[:, 1]
+    grid = np.round(np.arange(0.05, 0.96, 0.05), 2)
+    scores = {float(t): _decide(oof, y, group, t) for t in grid}
+    tau = max(scores, key=lambda t: (scores[t], -t))
+    model = LogisticRegression(C=C, max_iter=2000).fit(X, y)
+    blob = json.dumps(rows, ensure_ascii=False, sort_keys=True).encode()
+    data = {"name": "verifier", "features": list(FEATURES), "weights": model.coef_[0].round(6).tolist(),
+            "intercept": round(float(model.intercept_[0]), 6), "threshold": tau,
+            "cv": {"threshold_scores": scores, "wrong_cost": WRONG_COST, "C": C},
+            "trained_on": {"source": [str(p.relative_to(PROJECT_ROOT)) for p in SOURCES], "rows": len(rows),
+                           "examples": int(len(y)), "rows_sha256": hashlib.sha256(blob).hexdigest()},
+            "versions": versions()}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / MODEL_FILE).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return data
