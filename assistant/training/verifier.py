@@ -1,6 +1,7 @@
 """Fit the answer verifier (``assistant.replies.verifier``) on labelled window dialogues and FAQ paraphrases.
 
-Rows: labelled/dialogues/tune.jsonl (never test or final) and assistant/bench/data/faq_paraphrases.jsonl, answered
+Rows: labelled/dialogues/tune.jsonl (never test or final), labelled/verifier/train.jsonl (600 near misses,
+paraphrases and follow-ups written for this) and assistant/bench/data/faq_paraphrases.jsonl, answered
 on the shipped knowledge/ through the real retrieval. Each FAQ candidate of each question is one example (1: it is
 the labelled entry). The decision threshold is chosen by 5-fold cross-validation grouped by question, maximising
 right answers minus twice the wrong ones (a wrong rule told at a window costs more than an offer to check).
@@ -19,6 +20,7 @@ from assistant.replies.verifier import FEATURES, MODEL_FILE
 from assistant.training.fit import versions
 
 SOURCES = (PROJECT_ROOT / "labelled" / "dialogues" / "tune.jsonl",
+           PROJECT_ROOT / "labelled" / "verifier" / "train.jsonl",
            PROJECT_ROOT / "assistant" / "bench" / "data" / "faq_paraphrases.jsonl")
 WRONG_COST = 2.0
 C = 1.0
@@ -33,7 +35,7 @@ def questions() -> list[dict]:
                 continue
             r = json.loads(line)
             if "turns" in r:
-                if r["kind"] in ("risk", "staff"):
+                if r.get("kind") in ("risk", "staff"):
                     continue
                 exp = r["expect"]
                 out.append({"turns": r["turns"], "expect": exp.get("question") if exp["type"] == "faq" else None})

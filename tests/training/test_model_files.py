@@ -13,11 +13,12 @@ from assistant.training import data, fit
 
 from conftest import need_shared
 
-SHIPPED = ("emotion", "emotion_char", "department", "intent", "risk_clf", "tone")
+SHIPPED = ("emotion", "emotion_char", "department", "intent", "risk_clf", "tone", "staff")
 LABELLED_SOURCES = {  # model -> (rows it claims, label fields hashed)
     "intent": (lambda: data.intent_rows(), ("intent",)),
     "risk_clf": (lambda: data.risk_rows(), ("risk",)),
     "tone": (lambda: data.tone_rows(), ("labels",)),
+    "staff": (lambda: data.staff_rows(), ("staff",)),
 }
 
 
@@ -71,3 +72,17 @@ def test_a_damaged_model_file_says_how_to_rebuild_it(tmp_path):
 def test_a_missing_model_is_none_and_triage_answers_without_it(tmp_path):
     assert classifier.load("intent", tmp_path) is None
     assert classifier.proba(None, "随便一句话") == {}
+
+
+def test_the_answer_verifier_is_plain_json_fitted_on_tune_dialogues_only():
+    """The verifier's head names its sources and features; the held-out dialogue halves are never among them."""
+    from assistant.replies.verifier import FEATURES, MODEL_FILE, load
+    from assistant.training.verifier import SOURCES, questions
+
+    head = json.loads((MODEL_DIR / MODEL_FILE).read_text(encoding="utf-8"))
+    assert head["features"] == list(FEATURES) and len(head["weights"]) == len(FEATURES)
+    assert not any(p.endswith(("test.jsonl", "final.jsonl")) for p in head["trained_on"]["source"])
+    assert head["trained_on"]["rows"] == len(questions()), "labelled rows changed: python -m assistant.training --only verifier"
+    assert all(p.exists() for p in SOURCES)
+    v = load(MODEL_DIR)
+    assert 0.0 < v.threshold < 1.0 and 0.0 <= v.probability([0.0] * len(FEATURES)) <= 1.0
