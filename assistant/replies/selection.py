@@ -16,7 +16,7 @@ from assistant.replies.applicability import Verdict, about_text, check
 from assistant.replies.checklist import TOPICS
 from assistant.replies.grounding import STOP_BIGRAMS, on_topic, source_text
 from assistant.replies.text import bigrams, squash
-from assistant.replies.verifier import Candidate, Verifier, features
+from assistant.replies.verifier import Candidate, Verifier, features, missing_words
 from assistant.replies.verifier import load as load_verifier
 from assistant.retrieval.matters import named
 from assistant.retrieval.model import Hit, RetrievalResult
@@ -162,12 +162,19 @@ def candidate_features(result: RetrievalResult, turn: str, asked: str,
     return out
 
 
+def unheld_matters(asked: str, entries: list[Hit]) -> list[str]:
+    """Matters the question names that none of the nearest entries is about (护照 when the FAQ has no 护照 entry):
+    then no entry answers it, however alike the wording ("第一次办护照" / "第一次办身份证")."""
+    abouts = [about_text(h)[0] for h in entries]
+    return [m.group for m in named(asked) if not any(m.named_in(a) for a in abouts)]
+
+
 def _choose_verified(result: RetrievalResult, turn: str, asked: str, verifier: Verifier,
                      staying: Hit | None) -> Choice:
-    scored = sorted(((verifier.probability(x), c) for c, x in candidate_features(result, turn, asked, staying)),
-                    key=lambda pc: -pc[0])
+    scored = sorted(((verifier.probability(x, missing_words(asked, c.hit)), c)
+                     for c, x in candidate_features(result, turn, asked, staying)), key=lambda pc: -pc[0])
     out = Choice()
-    if scored and scored[0][0] >= verifier.threshold:
+    if scored and scored[0][0] >= verifier.threshold and not unheld_matters(asked, [c.hit for _, c in scored]):
         p, c = scored[0]
         out.hit, out.cosine, out.verdict, out.probability = c.hit, c.cosine, check(asked, c.hit), p
         out.related = [c.hit for _, c in scored[1:1 + MAX_RELATED]]

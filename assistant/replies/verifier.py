@@ -5,15 +5,18 @@ were refused only half the time and some right answers were blocked). So the har
 logistic regression fitted on labelled window dialogues and FAQ paraphrases (``python -m assistant.training
 --only verifier``) weighs them: similarity (cosine, its gap to the best entry, rank), word coverage of the question
 by the entry (its questions, its whole text; IDF-free so it means the same on any KB), the matter verdict, whether
-the entry speaks to the asked aspect, and how much of the question the KB has never heard of. The model is plain
-JSON (``models/verifier.json``: feature names, weights, the decision threshold, the training rows' hash).
+the entry speaks to the asked aspect, and how much of the question the KB has never heard of; plus one weight per
+word (character bigram) of the question that the entry lacks, so it learns that a missing 护照 or 公租 matters and a
+missing 俺们 does not (cross-validated on the training questions: 399 against 360 for the signals alone, scored as
+right answers minus twice the wrong ones). The model is plain JSON (``models/verifier.json``: feature names,
+scaling, weights, the per-word weights, the decision threshold, the training rows' hash).
 """
 from __future__ import annotations
 
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -80,6 +83,13 @@ def features(asked: str, turn: str, cand: Candidate, best_cos: float, known_shar
     ]
 
 
+def missing_words(asked: str, hit: Hit) -> set[str]:
+    """The question's content bigrams that the entry (questions, category, answer) does not hold."""
+    about, said = about_text(hit)
+    flat = squash(f"{said} {source_text(hit)}")
+    return {b for b in content_bigrams(asked) if b not in flat}
+
+
 def _absent(words: set[str], text: str) -> float:
     """How many of ``words`` the text lacks (a count: one missing specific word matters however long the question)."""
     flat = squash(text)
@@ -92,9 +102,15 @@ class Verifier:
     intercept: float
     threshold: float
     meta: dict
+    mean: tuple[float, ...] = ()
+    scale: tuple[float, ...] = ()
+    missing_weights: dict[str, float] = field(default_factory=dict)
 
-    def probability(self, x: list[float]) -> float:
-        z = self.intercept + sum(w * v for w, v in zip(self.weights, x))
+    def probability(self, x: list[float], missing: set[str] | frozenset[str] = frozenset()) -> float:
+        mean = self.mean or (0.0,) * len(x)
+        scale = self.scale or (1.0,) * len(x)
+        z = self.intercept + sum(w * (v - m) / sd for w, v, m, sd in zip(self.weights, x, mean, scale))
+        z += sum(self.missing_weights.get(b, 0.0) for b in missing)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -112,6 +128,7 @@ def _load(folder: Path) -> Verifier | None:
         if tuple(data["features"]) != FEATURES:
             raise ModelFileError(f"{path} 的特征与本版本不一致：请运行 python -m assistant.training --only verifier 重新生成。")
         return Verifier(tuple(float(w) for w in data["weights"]), float(data["intercept"]),
-                        float(data["threshold"]), data)
+                        float(data["threshold"]), data, tuple(data.get("mean", ())), tuple(data.get("scale", ())),
+                        {k: float(v) for k, v in data.get("missing_weights", {}).items()})
     except (KeyError, ValueError, TypeError) as exc:
         raise ModelFileError(f"{path} 已损坏（{exc}）：请运行 python -m assistant.training --only verifier 重新生成。") from exc
