@@ -11,14 +11,15 @@ from assistant.replies.templates import FEELINGS, INTENT_NEEDS, SITUATION_FEELIN
 
 _JUDGEMENT = re.compile(r"垃圾|什么破|破地方|玩意|真行|太过分|过分|气死|骗子|混蛋|他妈|滚|烦死|凭什么|搞什么|搞没搞错|有没有搞错"
                         r"|不像话|欺负人|黑心|无能|废物|官僚|吃干饭|不要脸|恶心|效率太低|什么态度|有病")
-_QUESTION = re.compile(r"[？?]|吗$|呢$|什么|怎么|哪|多少|几|是否|能不能|可不可以|要不要|有没有")
+_QUESTION = re.compile(r"[？?]|吗$|呢$|什么|怎么|哪|多少|几|是否|能不能|可不可以|要不要|有没有|还是")
 _ASKING = re.compile(r"^(我)?(想|要)?(问一下|问问|问|咨询一下|咨询|了解一下|了解)|^(麻烦|请)?(你|您)?帮(我|忙)?(查一下|查下|查查|查|看一下|看看|问问)?")
 # numbers (already "尾号1234" when spoken) are never restated
 _NUMBER = re.compile(r"尾号\d{4}|\d{5,}")
 # 您爸 / 您家孩子 stay as they are: dropping 您 in front of a relative would say "爸去世了"
 _KIN = re.compile(r"^您(爸|妈|父|母|爷|奶|外公|外婆|姥|老公|老婆|丈夫|妻子|爱人|孩子|儿子|女儿|家|哥|姐|弟|妹|公公|婆婆|岳)")
 BEREAVEMENT = re.compile(r"去世|过世|离世|病逝|走了|没了|死了|身故|丧事|丧葬|刚走|火化|殡")
-HARDSHIP = re.compile(r"困难|低保|特困|救助|没钱|交不起|看不起病|揭不开锅|失业|下岗|残疾|重病|大病|生病|住院|孤寡|独居|欠债|没工作")
+HARDSHIP = re.compile(r"困难|低保|特困|救助|没钱|交不起|看不起病|揭不开锅|失业|下岗|残疾|重病|大病|生病|住院|孤寡|独居|欠债|没工作"
+                      r"|瘫|一大笔|负担重|借遍|花光|一个人带|一个人住|拖欠|欠我")
 _GREETING = re.compile(r"^(你好|您好|请问|同志|麻烦问一下|打扰一下)[，,！!。\s]*")
 
 
@@ -57,7 +58,7 @@ def observe(text: str) -> str:
 def plain_question(text: str) -> bool:
     """A question with no sign of anger: no judgement words, no exclamation, no complaint about waiting."""
     return bool(text and _QUESTION.search(text) and not _JUDGEMENT.search(text)
-                and not re.search(r"[!！]|凭什么|到底|怎么还|还不|一直|拖|投诉", text))
+                and not re.search(r"[!！]|凭什么|到底|怎么还|还不|一直|拖", text))
 
 
 def feel(triage: Triage, text: str = "") -> str:
@@ -65,8 +66,8 @@ def feel(triage: Triage, text: str = "") -> str:
     the emotion triage read (a calm question stays calm)."""
     if BEREAVEMENT.search(text):
         return SITUATION_FEELINGS["bereavement"]
-    if HARDSHIP.search(text) and triage.emotion.label != "anger":
-        return SITUATION_FEELINGS["hardship"]
+    if HARDSHIP.search(text) and (triage.emotion.label != "anger" or not _JUDGEMENT.search(text)):
+        return SITUATION_FEELINGS["hardship"]   # hardship told without blame is met with understanding
     label = triage.emotion.label
     if label == "anger" and plain_question(text):
         label = "calm"     # a calm "养条狗要办什么证" is not anger, whatever the model's guess
