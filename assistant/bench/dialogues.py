@@ -28,6 +28,7 @@ from pathlib import Path
 from assistant.bench.common import Timer, percentiles, print_table
 from assistant.config import PROJECT_ROOT, get_settings
 from assistant.replies.model import Suggestion
+from assistant.replies.text import squash
 from assistant.retrieval.model import Hit, RetrievalResult
 
 ROLES = ("tune", "test", "final", "final2")
@@ -47,7 +48,7 @@ def source_of(hit: Hit) -> tuple[str, str]:
 
 def _matches(source: tuple[str, str], expect: dict) -> bool:
     """The expected entry; for a guide section, a passage under that heading or one that holds it (the chunker
-    keeps short sections of one chapter together, so a passage may carry the next sections' headings)."""
+    keeps short sections together, so a passage may hold a section whose heading is not its label)."""
     kind, key = source
     if expect["type"] == "faq":
         return kind == "faq" and key.strip() == expect["question"].strip()
@@ -55,7 +56,7 @@ def _matches(source: tuple[str, str], expect: dict) -> bool:
         headings, _, text = key.partition("\n")
         section = expect["section"].strip()
         return kind == "guide" and (section in [p.strip() for p in headings.split(" > ")]
-                                    or any(line.strip().lstrip("#").strip() == section for line in text.splitlines()))
+                                    or squash(section) in squash(text))
     return False
 
 
@@ -126,7 +127,7 @@ def score(rows: list[dict], engine) -> tuple[dict[str, dict[str, list[float]]], 
             elif expect["type"] == "not_in_kb":
                 bucket["no_policy_asserted"].append(float(got is None))
                 bucket["confident_wrong"].append(float(got is not None))
-                bucket["baseline_no_policy"].append(float(result.refused))
+                bucket["baseline_no_policy"].append(float(bool(result.refusal_reason)))  # the retriever's own refusal
             elif expect["type"] == "risk":
                 v = risk_violations(turns[-1], s)
                 bucket["risk_card"].append(float(s.protocol is not None))

@@ -68,6 +68,8 @@ class ReplyEngine:
         else:
             previous = self.previous_source(history)
             suggestion = compose_with_fallback(text, tri, result, self.llm, channel, previous)
+            if suggestion.mode == "not_found":
+                result.refused = True   # nothing the KB holds answers it: a knowledge gap for the trainers
         if suggestion.problems:
             log.warning("suggestion for %s failed checks: %s", mask(text)[:40], suggestion.problems)
         return result, suggestion
