@@ -168,6 +168,24 @@ def test_risk_turn_shows_the_card_only_and_reads_well_at_1280_and_800(browser, a
     page.close()
 
 
+def test_a_near_miss_and_a_staff_question_read_as_such_in_the_page(browser, app_url, tmp_path):
+    """A 护照 question is not answered from the 身份证 entry: the page says the KB has no clear answer and lists
+    the nearest entries as unverified; a clerk's own question gets the guide's advice, not a citizen reply."""
+    page = _sign_in(browser, app_url, *STAFF)
+    folder = Path(os.environ.get("E2E_SHOTS", tmp_path))
+    _ask(page, "第一次办护照要带什么材料")
+    answer = page.get_by_test_id("stChatMessage").last
+    text = answer.inner_text()
+    assert "可能相关（未核实）" in text and "根据《" not in text and "标准答案" not in text
+    _shot(page, "near-miss.png", folder=folder)
+    _ask(page, "群众情绪激动时窗口人员应该怎么沟通？")
+    answer = page.get_by_test_id("stChatMessage").last
+    text = answer.inner_text()
+    assert "给工作人员的做法" in text and "观察" not in text
+    _shot(page, "staff-question.png", folder=folder)
+    page.close()
+
+
 def test_trainer_uploads_a_file_and_it_is_answered(browser, app_url, tmp_path):
     page = _sign_in(browser, app_url, *TRAINER)
     page.get_by_role("link", name="文档管理").click()
