@@ -153,12 +153,13 @@ def candidate_features(result: RetrievalResult, turn: str, asked: str,
         ranked.append(Candidate(staying, max((c.cosine for c in ranked), default=0.0), len(ranked)))
     best = max((c.cosine for c in ranked), default=0.0)
     wanted = [a for a in aspects_of(turn) if a not in _LOOSE]
+    follow = follows_on(result, turn)
     out = []
     for c in ranked:
         covered = bool(wanted) and any(covers(c.hit, a) for a in wanted)
         stays = staying is not None and c.hit.chunk_id == staying.chunk_id
         out.append((c, features(asked, turn, c, best, result.known_share, (covered, bool(wanted) and not covered),
-                                stays, result.known_terms)))
+                                stays, result.known_terms, follow)))
     return out
 
 

@@ -29,7 +29,7 @@ from assistant.retrieval.model import Hit
 
 FEATURES = ("cos", "cos_gap", "rank", "cov_about", "cov_all", "cov_turn", "applies", "not_applies", "n_missing",
             "primary_mismatch", "aspect_covered", "aspect_missing", "unknown", "stays", "missing_known",
-            "missing_unknown")
+            "missing_unknown", "follow", "top_follow")
 MODEL_FILE = "verifier.json"
 
 
@@ -52,9 +52,11 @@ class Candidate:
 
 
 def features(asked: str, turn: str, cand: Candidate, best_cos: float, known_share: float,
-             aspects: tuple[bool, bool], stays: bool, known_terms: frozenset[str] = frozenset()) -> list[float]:
+             aspects: tuple[bool, bool], stays: bool, known_terms: frozenset[str] = frozenset(),
+             follow: bool = False) -> list[float]:
     """The signals for one (question, entry) pair, in ``FEATURES`` order. ``aspects``: (asked aspect covered,
-    asked aspect not covered); ``known_terms``: the question's bigrams some document holds. A word the KB holds
+    asked aspect not covered); ``known_terms``: the question's bigrams some document holds; ``follow``: the turn
+    leans on the one before (its own words say little, so word coverage means less). A word the KB holds
     elsewhere but this entry lacks (驾驶 in "驾驶证到期了怎么换" against the 身份证 entry) says the entry is about
     something else; a word no document holds is as often a colloquial word as an unknown matter."""
     about, said = about_text(cand.hit)
@@ -80,6 +82,8 @@ def features(asked: str, turn: str, cand: Candidate, best_cos: float, known_shar
         float(stays),
         _absent(q & known_terms, full),
         _absent(q - known_terms, full),
+        float(follow),
+        float(follow and cand.rank == 0),   # a follow-up's best-ranked entry: searched with the topic carried
     ]
 
 
