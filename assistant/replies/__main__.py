@@ -108,9 +108,17 @@ def main(argv: list[str] | None = None) -> int:
     print_triage(s.triage)
     if s.protocol is not None:
         print_protocol(s.protocol)
+        print(f"【建议先说】{s.request}")
+    elif s.mode == "staff":
+        print("【给工作人员的做法（来自指南；不是对群众的答复）】")
+        print("  " + (s.guidance or "").replace("\n", "\n  "))
     else:
         print_suggestion(s, args.channel)
     print_sources(s)
+    if s.related:
+        print("【可能相关（未核实，不要当作答案念给群众）】")
+        for c in s.related:
+            print(f"  - {c.label}")
     return 0
 
 

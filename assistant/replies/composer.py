@@ -18,8 +18,8 @@ from assistant.replies.grounding import best_extract, on_topic, source_text
 from assistant.replies.model import Citation, Suggestion, Triage
 from assistant.replies.nvc import feel, need_of, observe
 from assistant.replies.risk import protocol_for
-from assistant.replies.selection import Choice, choose, is_staff_material
-from assistant.replies.templates import LISTED_STEP, NEXT_STEP, NO_GUIDANCE, UNSUPPORTED
+from assistant.replies.selection import Choice, choose, is_staff_material, unheld_matters
+from assistant.replies.templates import LISTED_STEP, NEXT_STEP, NO_GUIDANCE, NOT_HELD, UNSUPPORTED
 from assistant.replies.variants import CHANNELS, build_variants
 from assistant.retrieval.model import Hit, RetrievalResult
 
@@ -47,7 +47,7 @@ def compose(text: str, triage: Triage, result: RetrievalResult, channel: str = "
     s.observation, s.feeling, s.need = observe(spoken), feel(triage, spoken), need_of(spoken, triage)
     choice = choose(result, text, previous=previous)
     if choice.hit is None:
-        s.mode, s.supported, s.request = "not_found", False, UNSUPPORTED
+        s.mode, s.supported, s.request = "not_found", False, _not_held(result, choice)
         s.related = [_citation(h) for h in choice.related]
         s.variants = build_variants(s)
         s.problems = validator.validate(s)
@@ -73,6 +73,14 @@ def compose(text: str, triage: Triage, result: RetrievalResult, channel: str = "
     s.variants = build_variants(s)
     s.problems = validator.validate(s)
     return s
+
+
+def _not_held(result: RetrievalResult, choice: Choice) -> str:
+    """"关于护照，我在现有的政策资料里没有找到明确的说法……" when the question names a matter none of the nearest entries
+    is about (what the KB does not hold, said plainly); the general sentence otherwise."""
+    asked = result.asked or result.search_query or result.query
+    missing = unheld_matters(asked, list(choice.related)) if choice.related else []
+    return NOT_HELD.format(asked=missing[0]) if missing else UNSUPPORTED
 
 
 def _citation(hit: Hit) -> Citation:

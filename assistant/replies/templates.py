@@ -40,6 +40,8 @@ NEXT_STEP = {  # the staff member's own action after the quoted policy; no polic
 LISTED_STEP = "这些我一次性都给您列出来了，您看还有哪里不清楚，我们一起核对。"
 UNSUPPORTED = ("这个问题我在现有的政策资料里没有找到明确的说法，不能随便答复您，以免说错耽误您的事。"
                "我先把您的问题记下来，向负责的科室核实后再给您准确答复，您看可以吗？")
+# UNSUPPORTED when the question names a matter none of the nearest entries is about: says which matter is not held
+NOT_HELD = UNSUPPORTED.replace("这个问题我在", "关于{asked}，我在", 1)
 NO_GUIDANCE = "现有的工作指南里没有找到这方面的做法，请向值班长或科室负责人请教；也可以请培训老师把它补进指南。"
 
 TEMPLATE_SENTENCES: frozenset[str] = frozenset(
