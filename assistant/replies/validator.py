@@ -18,6 +18,7 @@ _POLICY_SIGNAL = re.compile(
     r"\d|[零一二三四五六七八九十百千万两半]+(元|天|日|个工作日|工作日|个月|月|年|周|小时|岁|周岁)|元|费|期限|时限|工作日|日内"
     r"|应当|必须|须|不予|规定|条件|提交|携带|原件|复印件|证明|可以申请|符合")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|[零一二三四五六七八九十百千万两]{1,6}(?=[元天日个月年周小时岁%])")
+_ABOUT_PREFIX = re.compile(r"^关于[^，,。]{1,20}[，,]")
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _FRAMING = re.compile(r"^(根据|按照|依据|依照)?《[^》]*》[^，,：:「」]{0,12}[，,：:]?|[「」“”\"]|^(规定|要求)[：:，,]")
 
@@ -47,8 +48,8 @@ def unsupported_claims(text: str, sources: list[str]) -> list[str]:
     rest = re.sub(r"「[^」]*」", "。", text or "")
     for m in _SENTENCE.finditer(rest):
         sentence = m.group(0).strip()
-        if not sentence or squash(sentence) in TEMPLATE_SENTENCES:
-            continue
+        if not sentence or squash(_ABOUT_PREFIX.sub("这个问题", sentence)) in TEMPLATE_SENTENCES:
+            continue   # the template's own sentences, also when they name the matter ("关于护照，我在…")
         core = _FRAMING.sub("", _FRAMING.sub("", sentence))
         if _POLICY_SIGNAL.search(core) and not supported(core, sources):
             bad.append(sentence)
