@@ -55,10 +55,12 @@ def without_numbers(text: str) -> str:
         return text
     for pattern in (_ID, _MOBILE, _CARD, _LANDLINE):
         text = pattern.sub("\0", text)
-    # the words that introduce a number ("身份证号是", "银行卡") go with it: they name the number, not the matter
+    # the words that introduce a number ("身份证号是…，") go with it: they name the number, not the matter; a number
+    # the sentence goes on about ("我身份证…丢了") leaves its word: then it is the matter
     text = _NUMBER_LABEL.sub("", text)
     return text.replace("\0", "")
 
 
 _NUMBER_LABEL = re.compile(r"(?:我的|我|他的|她的|本人)?(?:身份证号码|身份证号|身份证|证件号码|证件号|手机号码|手机号|手机|电话号码|电话"
-                           r"|联系方式|银行卡号|银行卡|卡号)(?:是|为|:|：)?\s*(?:这张卡)?\0|\0(?:这张卡|这个卡|这个号)?")
+                           r"|联系方式|银行卡号|银行卡|卡号)(?:是|为|:|：)?\s*(?:这张卡)?\0(?=[，,。；;！!？?、\s]|$)"
+                           r"|\0(?:这张卡|这个卡|这个号)?")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.privacy import speakable
+from assistant.privacy import speakable, without_numbers
 from assistant.replies import validator
 from assistant.replies.applicability import check
 from assistant.replies.checklist import extract_checklist, topics_of
@@ -25,6 +25,7 @@ from assistant.retrieval.model import Hit, RetrievalResult
 
 _MARKER_TAIL = re.compile(r"(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[①-⑳]|\d{1,2}[.．、]|[一二三四五六七八九十]{1,3}、)\s*$")
 MAX_CITATIONS = 3
+_EXISTING_CASE = re.compile(r"进度|到哪一步|办到哪|办得怎么样|怎么还没|还没(下来|办好|批|出|到)|工单|受理号|查一下|查查|帮我查")
 RISK_SAY = 2  # the card's first sentences are the reply under a red flag
 
 
@@ -44,7 +45,8 @@ def compose(text: str, triage: Triage, result: RetrievalResult, channel: str = "
     if triage.is_risk:
         return _risk(s)
     spoken = speakable(text)
-    s.observation, s.feeling, s.need = observe(spoken), feel(triage, spoken), need_of(spoken, triage)
+    # numbers are not restated at all ("您说您身份证丢了"), elsewhere they are said as "尾号1234"
+    s.observation, s.feeling, s.need = observe(without_numbers(text)), feel(triage, spoken), need_of(spoken, triage)
     choice = choose(result, text, previous=previous)
     if choice.hit is None:
         s.mode, s.supported, s.request = "not_found", False, _not_held(result, choice)
@@ -66,7 +68,10 @@ def compose(text: str, triage: Triage, result: RetrievalResult, channel: str = "
         lead = next((p.strip() for p in reversed(pieces) if p.strip()), "").rstrip("：:，, ")
         quote = lead if len(lead) >= 4 else quote
     quote = re.sub(r"^第[一二三四五六七八九十百零\d]+条\s*", "", quote)
-    step = NEXT_STEP.get(triage.intent, NEXT_STEP["咨询"])
+    intent = triage.intent
+    if intent == "进度查询" and not _EXISTING_CASE.search(text):
+        intent = "咨询"   # "多久能拿到" asks a time limit; "查一下办到哪一步" asks about a case already filed
+    step = NEXT_STEP.get(intent, NEXT_STEP["咨询"])
     if s.checklist and triage.intent in ("咨询", "办事材料"):
         step = LISTED_STEP
     s.request = f"根据{first.label}：「{quote}」{step}"

@@ -20,6 +20,7 @@ _KIN = re.compile(r"^您(爸|妈|父|母|爷|奶|外公|外婆|姥|老公|老婆
 BEREAVEMENT = re.compile(r"去世|过世|离世|病逝|走了|没了|死了|身故|丧事|丧葬|刚走|火化|殡")
 HARDSHIP = re.compile(r"困难|低保|特困|救助|没钱|交不起|看不起病|揭不开锅|失业|下岗|残疾|重病|大病|生病|住院|孤寡|独居|欠债|没工作"
                       r"|瘫|一大笔|负担重|借遍|花光|一个人带|一个人住|拖欠|欠我")
+_LEAD = re.compile(r"^(那么|那|还有|另外|然后|再问一下)\s*")   # a follow-up's connective is not restated
 _GREETING = re.compile(r"^(你好|您好|请问|同志|麻烦问一下|打扰一下)[，,！!。\s]*")
 
 
@@ -37,7 +38,8 @@ def observe(text: str) -> str:
     facts: list[str] = []
     asks: list[str] = []
     for c in clauses:
-        if _JUDGEMENT.search(c) or _NUMBER.search(c) or any(p in c for p in banned):
+        c = _LEAD.sub("", c)
+        if not c or _JUDGEMENT.search(c) or _NUMBER.search(c) or any(p in c for p in banned):
             continue
         if sum(map(len, facts + asks)) + len(c) > 70:
             break

@@ -17,6 +17,8 @@ def build_variants(s: Suggestion) -> dict[str, str]:
     m = _GROUNDED.match(s.request)
     label, quote, tail = (m.group(1), m.group(2), m.group(3)) if m else ("", "", s.request)
     quote = quote.rstrip("。") + "。" if quote else ""
+    if quote and any(quote.rstrip("。") in it or it in quote for it in s.checklist):
+        quote = ""     # the list below says it: read once, not twice
     items = "；".join(f"{_CIRCLED[i % len(_CIRCLED)]}{it}" for i, it in enumerate(s.checklist))
     told = f"一共{len(s.checklist)}项：{items}。" if s.checklist else ""
     window = f"{s.observation}{s.feeling}{s.need}{quote}{told}{tail}"
