@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from assistant.privacy import mask
+from assistant.replies.model import knowledge_gap
 from assistant.store import db
 from assistant.users import require_trainer
 
@@ -55,7 +56,7 @@ def record_query(engine: Engine, user: str, text: str, result=None, suggestion=N
         intent=(getattr(triage, "intent", "") or "")[:16],
         emotion=(getattr(getattr(triage, "emotion", None), "label", "") or "")[:16],
         category=_category(result, suggestion)[:100],
-        refused=bool(getattr(result, "refused", False)),
+        refused=knowledge_gap(bool(getattr(result, "refused", False)), suggestion),
         confidence=float(getattr(result, "confidence", 0.0) or 0.0),
         faq_chunk=(result.faq.hit.chunk_id if result is not None and result.faq is not None else "")[:100],
         top_doc=(result.hits[0].doc_id if result is not None and result.hits else "")[:64],

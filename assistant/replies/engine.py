@@ -22,6 +22,18 @@ from assistant.store.kb import KnowledgeBase
 log = logging.getLogger(__name__)
 
 
+_RECOMPUTE = object()
+
+
+def cited_hit(result: RetrievalResult | None, suggestion: Suggestion | None) -> Hit | None:
+    """The source a reply stood on (its first citation), found among what retrieval returned; None for anything
+    but a policy reply."""
+    if result is None or suggestion is None or suggestion.mode != "reply" or not suggestion.citations:
+        return None
+    pool = [h for h, _, _ in result.faq_candidates] + list(result.hits) + ([result.faq.hit] if result.faq else [])
+    return next((h for h in pool if h.chunk_id == suggestion.citations[0].chunk_id), None)
+
+
 class ReplyEngine:
     def __init__(self, settings: Settings, kb: KnowledgeBase | None = None, retriever: Retriever | None = None,
                  llm: LLMComposer | None = None):
@@ -57,19 +69,19 @@ class ReplyEngine:
         must not pull in entries about ID cards (or reach any log)."""
         return self.retriever.search(without_numbers(text), history=[without_numbers(h) for h in history or []], k=k)
 
-    def suggest(self, text: str, history: list[str] | None = None,
-                channel: str = "窗口") -> tuple[RetrievalResult, Suggestion]:
+    def suggest(self, text: str, history: list[str] | None = None, channel: str = "窗口",
+                previous: Hit | None | object = _RECOMPUTE) -> tuple[RetrievalResult, Suggestion]:
+        """``previous``: the source the last turn's reply stood on, when the caller kept it (the page does, see
+        ``cited_hit``); left out, it is recomputed from ``history``."""
         staff = is_staff_question(text)
         result = self.guidance(text) if staff else self.retrieve(text, history)
         tri = triage(text)
         if staff:
             suggestion = compose(text, tri, result, channel, staff=True)
-            result.refused = not suggestion.citations   # the guide answered it: not a knowledge gap
         else:
-            previous = self.previous_source(history)
+            if previous is _RECOMPUTE:
+                previous = self.previous_source(history)
             suggestion = compose_with_fallback(text, tri, result, self.llm, channel, previous)
-            if suggestion.mode == "not_found":
-                result.refused = True   # nothing the KB holds answers it: a knowledge gap for the trainers
         if suggestion.problems:
             log.warning("suggestion for %s failed checks: %s", mask(text)[:40], suggestion.problems)
         return result, suggestion

@@ -1,16 +1,14 @@
-"""Which passages a reply may stand on, and what to quote from them: the citations, the verbatim extract closest
-to the question, and the gate that a passage shares content words with the question.
+"""What to quote from a source: the verbatim extract closest to the question, and the gate that a passage shares
+content words with the question (which source a reply stands on is ``selection``'s decision).
 """
 from __future__ import annotations
 
 import re
 
 from assistant.replies.checklist import TOPICS
-from assistant.replies.model import Citation
 from assistant.replies.text import bigrams, squash
-from assistant.retrieval.model import Hit, RetrievalResult
+from assistant.retrieval.model import Hit
 
-MAX_CITATIONS = 3
 _EXTRACT_CHARS = 160
 
 
@@ -50,19 +48,3 @@ def on_topic(query: str, sources: list[str]) -> bool:
     q = {b for b in bigrams(squash(query)) if b not in STOP_BIGRAMS and re.fullmatch(r"[\w]{2}", b)}
     src = "".join(squash(s) for s in sources)
     return sum(1 for b in q if b in src) >= min(2, len(q))
-
-
-def citations(result: RetrievalResult) -> list[tuple[Hit, Citation]]:
-    hits = ([result.faq.hit] if result.faq else []) + list(result.hits)
-    out, seen = [], set()
-    for h in hits:
-        key = squash(source_text(h))
-        if h.chunk_id in seen or key in seen or not key:
-            continue
-        seen.update((h.chunk_id, key))
-        if out and not on_topic(result.search_query or result.query, [source_text(h)]):
-            continue      # cite only passages about the question, beyond the best one
-        out.append((h, Citation(chunk_id=h.chunk_id, label=h.source_label, text=source_text(h))))
-        if len(out) == MAX_CITATIONS:
-            break
-    return out

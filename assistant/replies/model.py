@@ -76,3 +76,15 @@ class Suggestion:
     # nearest entries when the KB does not hold the answer: shown to the clerk as "可能相关（未核实）", never quoted
     related: list[Citation] = field(default_factory=list)
     guidance: str = ""        # staff mode: what the guide says to do, for the clerk (not to be read to a citizen)
+
+
+def knowledge_gap(retrieval_refused: bool, s: "Suggestion | None") -> bool:
+    """Whether a question goes to the trainers' knowledge-gap report: the reply found nothing the KB holds that
+    answers it (not_found, or a staff question the guide does not cover), or retrieval itself refused."""
+    if s is None:
+        return retrieval_refused
+    if s.mode == "not_found":
+        return True
+    if s.mode == "staff":
+        return not s.citations
+    return retrieval_refused

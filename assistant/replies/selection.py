@@ -97,17 +97,17 @@ def follows_on(result: RetrievalResult, turn: str) -> bool:
     return result.search_query != result.query or len(squash(turn)) <= SHORT_TURN
 
 
-def choose(result: RetrievalResult, turn: str, *, staff: bool = False, previous: Hit | None = None,
-           use_verifier: bool = True) -> Choice:
+def choose(result: RetrievalResult, turn: str, *, staff: bool = False, previous: Hit | None = None) -> Choice:
     """The source to quote for the citizen's ``turn`` (or the guide passage for a staff question). ``previous``:
     the entry that answered the last turn; a follow-up stays on it when its answer covers what is now asked."""
     asked = result.asked or result.search_query or result.query
     if staff:
         return _choose_guidance(result, asked)
     staying = previous is not None and follows_on(result, turn) and stays_on(previous, turn)
-    verifier = load_verifier() if use_verifier else None
+    verifier = load_verifier()
     if verifier is not None:
         return _choose_verified(result, turn, asked, verifier, previous if staying else None)
+    # without a fitted verifier (a model folder that lacks verifier.json): the matter and aspect rules alone
     if staying:
         return Choice(hit=previous, cosine=1.0, verdict=check(asked, previous))
     ranked: list[tuple[Hit, float]] = [(h, c) for h, _, c in result.faq_candidates]

@@ -164,8 +164,9 @@ class Retriever:
             return result
         st = self.state()
         qtoks = query_tokens(search_query)
-        result.known_terms = _known_terms(st, tokens(turn.asked or search_query))
-        result.known_share = _known_share(st, query_tokens(turn.asked or search_query))
+        asked_toks = set(query_tokens(turn.asked or search_query))
+        result.known_terms = _known_terms(st, tokens(turn.asked or search_query) + sorted(asked_toks))
+        result.known_share = len(asked_toks & result.known_terms) / len(asked_toks) if asked_toks else 1.0
         qvec = self.embedder.embed([search_query])[0]
         allowed = self._allowed(st, filters)
         result.places = question_places(search_query)
@@ -299,19 +300,10 @@ class Retriever:
 
 
 def _known_terms(st: IndexState, toks: list[str]) -> frozenset[str]:
-    """The question's bigrams that some document in the knowledge base holds."""
+    """The question's bigrams that some document in the knowledge base holds: a question about something the KB
+    never mentions (护照 in a KB without it) has words no document holds."""
     vocabs = [v for v in (getattr(st.passage_bm25, "vocab", None), getattr(st.faq_bm25, "vocab", None)) if v]
     return frozenset(t for t in toks if any(t in v for v in vocabs))
-
-
-def _known_share(st: IndexState, qtoks: list[str]) -> float:
-    """Share of the question's bigrams that occur anywhere in the knowledge base: a question about something the
-    KB never mentions (护照 in a KB without it) has words no document holds."""
-    distinct = set(qtoks)
-    if not distinct:
-        return 1.0
-    vocabs = [v for v in (getattr(st.passage_bm25, "vocab", None), getattr(st.faq_bm25, "vocab", None)) if v]
-    return sum(any(t in v for v in vocabs) for t in distinct) / len(distinct)
 
 
 def _hit(c: Chunk, score: float) -> Hit:

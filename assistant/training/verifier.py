@@ -50,7 +50,7 @@ def examples(rows: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list
     """Features, labels, the question each example belongs to, and the words each entry lacks."""
     from assistant.firstrun import load_shipped
     from assistant.replies.engine import ReplyEngine
-    from assistant.replies.selection import candidate_features, choose, follows_on, stays_on
+    from assistant.replies.selection import candidate_features, follows_on, stays_on
     from assistant.replies.verifier import missing_words
 
     tmp = tempfile.TemporaryDirectory(prefix="fit-verifier-")
@@ -61,10 +61,7 @@ def examples(rows: list[dict]) -> tuple[np.ndarray, np.ndarray, np.ndarray, list
     for i, r in enumerate(rows):
         turns = r["turns"]
         result = engine.retrieve(turns[-1], turns[:-1])
-        previous = None
-        if len(turns) > 1:
-            earlier = engine.retrieve(turns[-2], turns[:-2])
-            previous = choose(earlier, turns[-2], use_verifier=False).hit
+        previous = engine.previous_source(turns[:-1])   # exactly what the engine computes when serving
         staying = previous if previous is not None and follows_on(result, turns[-1]) and stays_on(previous, turns[-1]) else None
         asked = result.asked or result.search_query or result.query
         for cand, x in candidate_features(result, turns[-1], asked, staying):

@@ -17,7 +17,7 @@ from typing import Any
 import streamlit as st
 
 from assistant.feedback.records import REASONS, FeedbackError, record_feedback
-from assistant.replies.model import MODES
+from assistant.replies.model import MODES, knowledge_gap
 from assistant.replies.variants import CHANNELS
 from assistant.ui import resources
 from assistant.ui.common import plain
@@ -142,7 +142,7 @@ def _citations(result: Any, suggestion: Any, heading: str = "依据", nearest: b
 
 def _not_found(result: Any, suggestion: Any) -> None:
     st.warning("**知识库里没有找到能明确回答这个问题的内容。**  \n请不要凭印象答复具体规定；可以主动提出帮群众核实，"
-               "问清后再答复。" + (GAP_NOTE if result.refused else ""), icon=":material/search_off:")
+               "问清后再答复。" + (GAP_NOTE if knowledge_gap(result.refused, suggestion) else ""), icon=":material/search_off:")
     chosen = getattr(suggestion, "channel", CHANNELS[0])
     words = suggestion.variants.get(chosen) or _full_text(suggestion) or suggestion.request
     if words:
@@ -178,7 +178,7 @@ def _reply(result: Any, suggestion: Any, index: int) -> None:
         st.success(f"**标准答案**  \n{plain(suggestion.standard_answer)}{src}")
     if result.refused or not suggestion.supported:
         st.warning("知识库里没有找到能直接回答这个问题的政策依据：下面的回复只表达理解并承诺核实，"
-                   "不要承诺具体规定。" + (GAP_NOTE if result.refused else ""))
+                   "不要承诺具体规定。" + (GAP_NOTE if knowledge_gap(result.refused, suggestion) else ""))
     _nvc(suggestion, index)
     if suggestion.checklist:
         st.markdown("**一次性告知**（请一次说全）")

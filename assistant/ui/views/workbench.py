@@ -6,6 +6,7 @@ import time
 import streamlit as st
 
 from assistant.feedback.records import record_query
+from assistant.replies.engine import cited_hit
 from assistant.replies.tone import check_tone
 from assistant.replies.variants import CHANNELS
 from assistant.ui import answer, auth, resources, styles
@@ -61,8 +62,9 @@ if question and question.strip():
     with main:
         with st.spinner("正在检索政策并拟写回复……"):
             started = time.perf_counter()
-            result, suggestion = reply.suggest(question.strip(), history=history,
-                                                                  channel=channel)
+            last = turns[-1] if turns else {}
+            result, suggestion = reply.suggest(question.strip(), history=history, channel=channel,
+                                               previous=cited_hit(last.get("result"), last.get("suggestion")))
             elapsed = time.perf_counter() - started
     query_id = record_query(resources.engine(), account.username, question.strip(), result, suggestion)
     turns.append({"question": question.strip(), "result": result, "suggestion": suggestion,
