@@ -47,6 +47,9 @@ def apply_meta(chunk: Chunk, meta: DocumentMeta | None) -> Chunk:
     return chunk
 
 
+MAX_REGION_CHARS = 40   # 省/市/区县 spelled out: "新疆维吾尔自治区/伊犁哈萨克自治州/伊宁市" is 21
+
+
 class MetaError(ValueError):
     """A trainer's value that cannot be stored; ``args[0]`` is the Chinese sentence to show."""
 
@@ -57,6 +60,8 @@ def edited_meta(current: DocumentMeta, *, region: str | None = None, level: str 
     """The new values and the names of the fields changed, with each value checked and normalised."""
     changes: dict[str, str] = {}
     if region is not None:
+        if len(region) > MAX_REGION_CHARS or any(not ch.isprintable() for ch in region):
+            raise MetaError(f"地区“{region[:20]}…”不像地名：请只写省、市、区县名，例如 甘肃省/兰州市（{MAX_REGION_CHARS} 字以内）。")
         changes["region"] = normalise_region(region)
         if level is None:
             changes["level"] = "全国" if not changes["region"] else level_of(changes["region"])

@@ -71,6 +71,8 @@ def test_a_bad_value_is_refused_with_a_sentence(settings, tmp_path):
     kb.reopen()
     out = _cli(settings.data_dir, "meta", "a.txt", "--status", "作废了")
     assert out.returncode == 2 and "状态“作废了”不认识" in out.stderr
+    pasted = _cli(settings.data_dir, "meta", "a.txt", "--region", "甘" * 300)   # a paragraph pasted by mistake
+    assert pasted.returncode == 2 and "不像地名" in pasted.stderr
     shown = _cli(settings.data_dir, "meta", "a.txt")
     assert shown.returncode == 0 and "适用地区: 甘肃省" in shown.stdout
 
