@@ -10,8 +10,9 @@ from assistant.replies.model import Triage
 from assistant.replies.templates import FEELINGS, INTENT_NEEDS, SITUATION_FEELINGS
 
 _JUDGEMENT = re.compile(r"垃圾|什么破|破地方|玩意|真行|太过分|过分|气死|骗子|混蛋|他妈|滚|烦死|凭什么|搞什么|搞没搞错|有没有搞错"
-                        r"|不像话|欺负人|黑心|无能|废物|官僚|吃干饭|不要脸|恶心|效率太低|什么态度|有病")
-_QUESTION = re.compile(r"[？?]|吗$|呢$|什么|怎么|哪|多少|几|是否|能不能|可不可以|要不要|有没有|还是")
+                        r"|不像话|欺负人|黑心|无能|废物|官僚|吃干饭|不要脸|恶心|效率太低|什么态度|有病"
+                        r"|效率.{0,3}(低|差)|太差|太烂|太慢了|差劲|磨洋工|踢皮球|推来推去")
+_QUESTION = re.compile(r"[？?]|吗$|呢$|什么|怎么|哪|多少|几|是否|能不能|可不可以|要不要|有没有|还是|谁")
 _ASKING = re.compile(r"^(我)?(想|要)?(问一下|问问|问|咨询一下|咨询|了解一下|了解)|^(麻烦|请)?(你|您)?帮(我|忙)?(查一下|查下|查查|查|看一下|看看|问问)?")
 # numbers (already "尾号1234" when spoken) are never restated
 _NUMBER = re.compile(r"尾号\d{4}|\d{5,}")
