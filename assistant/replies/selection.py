@@ -163,11 +163,18 @@ def candidate_features(result: RetrievalResult, turn: str, asked: str,
     return out
 
 
-def unheld_matters(asked: str, entries: list[Hit]) -> list[str]:
+def unheld_matters(asked: str, entries: list[Hit], chosen: Hit | None = None) -> list[str]:
     """Matters the question names that none of the nearest entries is about (护照 when the FAQ has no 护照 entry):
-    then no entry answers it, however alike the wording ("第一次办护照" / "第一次办身份证")."""
+    then no entry answers it, however alike the wording ("第一次办护照" / "第一次办身份证").
+
+    With ``chosen`` (the entry the verifier would quote): when that entry is about one of the matters the question
+    names, the others are the citizen's circumstances, not what is asked ("居住证要带什么，我住的是租的房子",
+    "打印社保缴费记录，单位办落户要用"), and nothing is vetoed."""
+    asked_matters = named(asked)
+    if chosen is not None and any(m.named_in(about_text(chosen)[0]) for m in asked_matters):
+        return []
     abouts = [about_text(h)[0] for h in entries]
-    return [m.group for m in named(asked) if not any(m.named_in(a) for a in abouts)]
+    return [m.group for m in asked_matters if not any(m.named_in(a) for a in abouts)]
 
 
 def _choose_verified(result: RetrievalResult, turn: str, asked: str, verifier: Verifier,
@@ -175,7 +182,8 @@ def _choose_verified(result: RetrievalResult, turn: str, asked: str, verifier: V
     scored = sorted(((verifier.probability(x, missing_words(asked, c.hit)), c)
                      for c, x in candidate_features(result, turn, asked, staying)), key=lambda pc: -pc[0])
     out = Choice()
-    if scored and scored[0][0] >= verifier.threshold and not unheld_matters(asked, [c.hit for _, c in scored]):
+    if scored and scored[0][0] >= verifier.threshold and not unheld_matters(asked, [c.hit for _, c in scored],
+                                                                          scored[0][1].hit):
         p, c = scored[0]
         out.hit, out.cosine, out.verdict, out.probability = c.hit, c.cosine, check(asked, c.hit), p
         out.related = [c.hit for _, c in scored[1:1 + MAX_RELATED]]
