@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
 
 from assistant.replies.applicability import Verdict, about_text, check
 from assistant.replies.checklist import TOPICS
 from assistant.replies.grounding import STOP_BIGRAMS, on_topic, source_text
 from assistant.replies.text import bigrams, squash
+from assistant.replies.vectors import embed_text
 from assistant.replies.verifier import Candidate, Verifier, features, missing_words
 from assistant.replies.verifier import load as load_verifier
 from assistant.retrieval.matters import named
@@ -154,13 +158,35 @@ def candidate_features(result: RetrievalResult, turn: str, asked: str,
     best = max((c.cosine for c in ranked), default=0.0)
     wanted = [a for a in aspects_of(turn) if a not in _LOOSE]
     follow = follows_on(result, turn)
+    alike = [turn_similarity(turn, c.hit) for c in ranked]
+    top = max(alike, default=0.0)
     out = []
-    for c in ranked:
+    for c, a in zip(ranked, alike):
         covered = bool(wanted) and any(covers(c.hit, a) for a in wanted)
         stays = staying is not None and c.hit.chunk_id == staying.chunk_id
         out.append((c, features(asked, turn, c, best, result.known_share, (covered, bool(wanted) and not covered),
-                                stays, result.known_terms, follow)))
+                                stays, result.known_terms, follow, (a, top - a))))
     return out
+
+
+def turn_similarity(turn: str, hit: Hit) -> float:
+    """Cosine between the last turn on its own and the closest of the entry's questions (0 without the sentence
+    model). For "那要是审核没给批呢" after a 低保 question this singles out the 没通过 entry, which the search
+    (run with the earlier turn carried in) ranks below the entry that answered the turn before."""
+    a = embed_text(turn)
+    if a is None:
+        return 0.0
+    best = 0.0
+    for q in (hit.questions or [hit.title])[:4]:
+        b = _question_vector(q)
+        if b is not None:
+            best = max(best, float(np.dot(a.ravel(), b.ravel()) / (np.linalg.norm(a) * np.linalg.norm(b) or 1.0)))
+    return best
+
+
+@lru_cache(maxsize=4096)
+def _question_vector(question: str) -> np.ndarray | None:
+    return embed_text.__wrapped__(question)
 
 
 def unheld_matters(asked: str, entries: list[Hit], chosen: Hit | None = None) -> list[str]:

@@ -29,7 +29,7 @@ from assistant.retrieval.model import Hit
 
 FEATURES = ("cos", "cos_gap", "rank", "cov_about", "cov_all", "cov_turn", "applies", "not_applies", "n_missing",
             "primary_mismatch", "aspect_covered", "aspect_missing", "unknown", "stays", "missing_known",
-            "missing_unknown", "follow", "top_follow")
+            "missing_unknown", "follow", "top_follow", "cos_turn", "cos_turn_gap")
 MODEL_FILE = "verifier.json"
 
 
@@ -53,10 +53,12 @@ class Candidate:
 
 def features(asked: str, turn: str, cand: Candidate, best_cos: float, known_share: float,
              aspects: tuple[bool, bool], stays: bool, known_terms: frozenset[str] = frozenset(),
-             follow: bool = False) -> list[float]:
+             follow: bool = False, turn_cos: tuple[float, float] = (0.0, 0.0)) -> list[float]:
     """The signals for one (question, entry) pair, in ``FEATURES`` order. ``aspects``: (asked aspect covered,
     asked aspect not covered); ``known_terms``: the question's bigrams some document holds; ``follow``: the turn
-    leans on the one before (its own words say little, so word coverage means less). A word the KB holds
+    leans on the one before (its own words say little, so word coverage means less); ``turn_cos``: how alike
+    the last turn alone and the entry's questions are, and how far that is below the best entry's (a follow-up
+    is searched with the topic carried, which favours the entry that answered the turn before). A word the KB holds
     elsewhere but this entry lacks (驾驶 in "驾驶证到期了怎么换" against the 身份证 entry) says the entry is about
     something else; a word no document holds is as often a colloquial word as an unknown matter."""
     about, said = about_text(cand.hit)
@@ -84,6 +86,8 @@ def features(asked: str, turn: str, cand: Candidate, best_cos: float, known_shar
         _absent(q - known_terms, full),
         float(follow),
         float(follow and cand.rank == 0),   # a follow-up's best-ranked entry: searched with the topic carried
+        turn_cos[0],
+        turn_cos[1],
     ]
 
 
@@ -129,7 +133,8 @@ def _load(folder: Path) -> Verifier | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if tuple(data["features"]) != FEATURES:
+        # a model fitted before signals were appended still works on its own (the new ones get no weight)
+        if tuple(data["features"]) != FEATURES[:len(data["features"])]:
             raise ModelFileError(f"{path} 的特征与本版本不一致：请运行 python -m assistant.training --only verifier 重新生成。")
         return Verifier(tuple(float(w) for w in data["weights"]), float(data["intercept"]),
                         float(data["threshold"]), data, tuple(data.get("mean", ())), tuple(data.get("scale", ())),

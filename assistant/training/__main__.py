@@ -65,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     if "staff" in args.only:
         rows = data.staff_rows()
         vectors = embed_texts([r["text"].strip() for r in rows])
-        save(fit.fit_staff(rows, vectors, fit.labelled_source("staff", ("train",), rows, ("staff",))), args.out)
+        save(fit.fit_staff(rows, vectors, fit.labelled_source(
+            "staff", ("train", *(f"dialogues/{r}" for r in data.FIT_DIALOGUES)), rows, ("staff",))), args.out)
         print(f"staff: {len(rows)} labelled lines ({sum(1 for r in rows if r['staff'])} staff questions)")
     if "verifier" in args.only:
         from assistant.training import verifier

@@ -47,7 +47,24 @@ def staff_rows() -> list[dict]:
     """Staff questions and citizens' words (labelled/staff), plus the intent set's citizen utterances as more of the
     latter."""
     citizens = [{"text": r["text"], "staff": False, "batch": "intent"} for r in labelled.rows("intent", "train")]
-    return labelled.distinct(labelled.rows("staff", "train") + citizens, str.strip)
+    return labelled.distinct(labelled.rows("staff", "train") + citizens + dialogue_staff_rows(), str.strip)
+
+
+# window dialogues that may be fitted on: the tune half and the blind sets retired after their one scoring
+# (never the test half or the current blind set)
+FIT_DIALOGUES = ("tune", "final", "final2", "final3")
+
+
+def dialogue_staff_rows() -> list[dict]:
+    """Every turn of the fit dialogues: a staff dialogue's last turn is a staff question, a citizen's turns are not."""
+    out = []
+    for role in FIT_DIALOGUES:
+        path = labelled.LABELLED_DIR / "dialogues" / f"{role}.jsonl"
+        for r in (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()):
+            staff = r.get("kind") == "staff"
+            out += [{"text": t, "staff": staff and i == len(r["turns"]) - 1, "batch": f"dialogues-{role}"}
+                    for i, t in enumerate(r["turns"]) if not staff or i == len(r["turns"]) - 1]
+    return out
 
 
 def intent_rows() -> list[dict]:

@@ -1,6 +1,7 @@
 """Fit the answer verifier (``assistant.replies.verifier``) on labelled window dialogues and FAQ paraphrases.
 
-Rows: labelled/dialogues/tune.jsonl (never test or final), labelled/verifier/train.jsonl (600 near misses,
+Rows: labelled/dialogues/tune.jsonl and the retired blind sets final, final2, final3 (never test or final4),
+labelled/verifier/train.jsonl (600 near misses,
 paraphrases and follow-ups written for this) and assistant/bench/data/faq_paraphrases.jsonl, answered
 on the shipped knowledge/ through the real retrieval. Each FAQ candidate of each question is one example (1: it is
 the labelled entry). The decision threshold is chosen by 5-fold cross-validation grouped by question, maximising
@@ -22,6 +23,10 @@ from assistant.replies.verifier import FEATURES, MODEL_FILE
 from assistant.training.fit import versions
 
 SOURCES = (PROJECT_ROOT / "labelled" / "dialogues" / "tune.jsonl",
+           # the first three blind sets, scored once each in the first round, then retired into fitting
+           PROJECT_ROOT / "labelled" / "dialogues" / "final.jsonl",
+           PROJECT_ROOT / "labelled" / "dialogues" / "final2.jsonl",
+           PROJECT_ROOT / "labelled" / "dialogues" / "final3.jsonl",
            PROJECT_ROOT / "labelled" / "verifier" / "train.jsonl",
            PROJECT_ROOT / "assistant" / "bench" / "data" / "faq_paraphrases.jsonl")
 WRONG_COST = 2.0
