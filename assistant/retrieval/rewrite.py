@@ -77,6 +77,16 @@ def _only_a_matter(query: str, terms: list[str]) -> bool:
     return len(_ELLIPSIS_FILLER.sub("", rest)) <= 1
 
 
+_LEAD = re.compile(r"^(?:那么|那|还有|另外|要是|如果是|如果|假如)+")
+_ALSO = re.compile(r"也|一起|一样|同样|照样")
+
+
+def _same_question_about(query: str, term: str) -> bool:
+    """"那公积金呢，也能一起转过来吗": the new matter leads and the rest says "the same as before"."""
+    body = _LEAD.sub("", _PUNCT.sub("", query))
+    return bool(term) and body.startswith(term) and bool(_ALSO.search(body[len(term):]))
+
+
 def interpret(query: str, history: list[str] | None = None) -> Turn:
     """The turn to search with and what it asks. ``history``: earlier user messages, oldest first."""
     q = query.strip()
@@ -95,10 +105,11 @@ def interpret(query: str, history: list[str] | None = None) -> Turn:
     if own:
         before = [m for m in named(topic) if m not in own]
         new_terms = [m.term_in(without_context(q)) for m in own]
-        if before and _only_a_matter(without_context(q), new_terms):
+        only = _only_a_matter(without_context(q), new_terms)
+        if before and (only or _same_question_about(without_context(q), new_terms[0])):
             old = before[0].term_in(topic)
             swapped = topic.replace(old, new_terms[0], 1) if old else f"{new_terms[0]} {topic}"
-            return Turn(swapped, swapped)
+            return Turn(swapped, swapped) if only else Turn(f"{swapped} {q}", f"{swapped} {q}")
         return Turn(q, q)
     if not named(topic) and not is_follow_up(q):
         return Turn(q, q)

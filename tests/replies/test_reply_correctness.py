@@ -52,6 +52,9 @@ def test_rewriting_carries_the_topic_swaps_the_matter_or_lets_a_new_question_sta
     carried = interpret("补卡要等多久", ["社保卡丢了怎么办"])
     assert "社保卡" in carried.search and "补卡要等多久" in carried.search
     assert interpret("那户口本丢了又该怎么办", ["身份证换领要带啥"]).search == "那户口本丢了又该怎么办"
+    # the new matter leads and the rest says "the same": the earlier question, about the new matter
+    also = interpret("那公积金呢，也能一起转过来吗？", ["换城市了养老保险怎么转"])
+    assert also.search.startswith("换城市了公积金怎么转") and "养老保险" not in also.asked
     said_since = interpret("那在这边补要带什么", ["身份证丢了怎么补", "我户口不在这里"])
     assert "我户口不在这里" in said_since.search and "户口不在" not in said_since.asked
 
