@@ -62,7 +62,8 @@ def _matches(source: tuple[str, str], expect: dict) -> bool:
 
 def asserted_source(result: RetrievalResult, s: Suggestion) -> tuple[str, str] | None:
     """The source whose policy the reply states, or None when it states none (refusal, risk card, "not found")."""
-    if s.protocol is not None or not s.supported or getattr(s, "mode", "reply") not in ("reply", "staff"):
+    mode = getattr(s, "mode", "reply")
+    if (s.protocol is not None and mode != "staff") or not s.supported or mode not in ("reply", "staff"):
         return None
     by_id = {h.chunk_id: h for h in ([result.faq.hit] if result.faq else []) + list(result.hits)
              + [h for h, _, _ in result.faq_candidates]}

@@ -129,8 +129,12 @@ def _risk(s: Suggestion) -> Suggestion:
 
 
 def _guidance(s: Suggestion, result: RetrievalResult) -> Suggestion:
-    """A staff member's question: what the guide says, for the clerk; not a reply to a citizen."""
+    """A staff member's question: what the guide says, for the clerk; not a reply to a citizen. When the words also
+    carry a red flag ("群众跟我说不想活了，我第一句话应该怎么回应他", or a citizen's own threat the staff model misread),
+    the protocol card comes with the guidance: the card is never hidden behind a guide passage."""
     s.mode = "staff"
+    if s.triage.is_risk:
+        s.protocol = protocol_for(s.triage.risks)
     choice = choose(result, result.query, staff=True)
     if choice.hit is None:
         s.supported = False

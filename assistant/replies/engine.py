@@ -73,9 +73,9 @@ class ReplyEngine:
                 previous: Hit | None | object = _RECOMPUTE) -> tuple[RetrievalResult, Suggestion]:
         """``previous``: the source the last turn's reply stood on, when the caller kept it (the page does, see
         ``cited_hit``); left out, it is recomputed from ``history``."""
+        tri = triage(text)
         staff = is_staff_question(text)
         result = self.guidance(text) if staff else self.retrieve(text, history)
-        tri = triage(text)
         if staff:
             suggestion = compose(text, tri, result, channel, staff=True)
         else:

@@ -196,6 +196,8 @@ def render(turn: dict, index: int) -> None:
         _triage_line(suggestion, mode)
         _not_found(result, suggestion)
     elif mode == "staff":
+        if suggestion.protocol is not None and suggestion.protocol.say_now:
+            _risk(suggestion, index)     # a red flag in a staff question: the card first, then the guide
         _triage_line(suggestion, mode)
         _staff(result, suggestion)
     else:

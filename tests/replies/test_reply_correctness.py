@@ -145,6 +145,12 @@ def test_a_staff_question_gets_the_guide_not_a_citizen_reply(engine, question):
     assert not knowledge_gap(result.refused, s)   # what the query log stores and the page shows: not a gap
 
 
+def test_a_staff_question_that_carries_a_red_flag_keeps_the_card_beside_the_guidance(engine):
+    result, s = engine.suggest("群众跟我说不想活了，我第一句话应该怎么回应他")
+    assert s.mode == "staff" and s.guidance and s.citations
+    assert s.triage.is_risk and s.protocol is not None and s.protocol.say_now
+
+
 @pytest.mark.parametrize("question", ["窗口态度太差在哪投诉", "身份证丢了怎么补办", "我想问一下公积金怎么提取"])
 def test_citizens_are_not_taken_for_staff(question):
     assert not is_staff_question(question)

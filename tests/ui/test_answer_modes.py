@@ -133,6 +133,20 @@ def test_staff_mode_is_guidance_for_the_clerk_with_the_guide_passages():
         assert absent not in shown, absent
 
 
+def test_a_staff_question_with_a_red_flag_shows_the_card_then_the_guidance():
+    flag = RiskFlag("self_harm", "自伤/轻生风险", "不想活")
+    guide = Citation("g1", "《窗口沟通指南》 八、风险识别与升级处置", "立即报告值班负责人，不让来访人独处。")
+    card = protocol_for([flag])
+    s = _everything(triage=_triage([flag]), mode="staff", guidance="立即报告值班负责人，不让来访人独处。",
+                    citations=[guide], protocol=card)
+    at = _render(s, question="群众跟我说不想活了，我第一句话应该怎么回应他")
+    shown = seen(at)
+    assert card.title in shown and STAFF_LABEL in shown
+    assert shown.index(card.title) < shown.index(STAFF_LABEL)
+    assert "立即报告值班负责人，不让来访人独处。" in shown
+    assert not at.code and not at.tabs
+
+
 def test_reply_mode_is_as_before_and_department_only_when_routed():
     at = _render(_everything(triage=_triage(), mode="reply", related=[]))
     shown = seen(at)
