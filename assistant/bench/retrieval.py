@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -278,5 +279,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_refusal:
         refusal(retriever, [r["query"] for r in read_jsonl(args.eval)], args.messages)
         docs = {d["id"]: d["text"] for d in read_jsonl(args.corpus)}
-        rejection.report(rejection.collect(retriever, rows, docs), retriever.thresholds)
+        outcomes = rejection.collect(retriever, rows, docs)
+        if os.environ.get("BENCH_DUMP_SIGNALS"):   # for working on the refusal rule offline
+            import dataclasses
+            import json as _json
+            Path(os.environ["BENCH_DUMP_SIGNALS"]).write_text(
+                _json.dumps([dataclasses.asdict(o) for o in outcomes], ensure_ascii=False), encoding="utf-8")
+        rejection.report(outcomes, retriever.thresholds)
     return 0
