@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assistant import sessions
+import assistant.sessions as sessions
 from assistant.ui import resources, zh
 from assistant.users import (MIN_PASSWORD, ROLE_ZH, Account, AccountError, authenticate, count_accounts,
                              create_first_trainer, set_password)
