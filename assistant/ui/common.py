@@ -59,7 +59,8 @@ def sample_notice(kb: KnowledgeBase) -> None:
 
 
 def page_header(title: str, flash_key: str) -> None:
-    """Title, then the message an action left for this page before its rerun."""
+    """Title, then the message an action left for this page before its rerun (shown as written: it names files,
+    titles and questions users typed)."""
     st.title(title)
     if flash := st.session_state.pop(flash_key, None):
-        st.success(flash)
+        st.success(plain(flash))

@@ -100,9 +100,11 @@ def test_faq_import_of_an_exported_table_round_trips(trainer, tmp_path):
     shipped = REPO / "knowledge" / "faq" / "常见问题示例.xlsx"
     trainer.switch_page("assistant/ui/views/faq.py").run()
     n = len(trainer.data_editor(key="faq_editor").value)
-    trainer.file_uploader(key="faq_import").set_value(
+    trainer.file_uploader(key="faq_import_0").set_value(
         ("导入.xlsx", shipped.read_bytes(),
          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")).run()
+    assert [m.value for m in trainer.metric][:3] == ["0", "0", "0"]  # the same table: nothing added/changed/removed
+    next(c for c in trainer.checkbox if c.key.startswith("faq_import_ok_")).check().run()
     trainer.button(key="faq_import_go").click().run()
     assert not trainer.exception
     assert any("已导入" in s.value for s in trainer.success)
@@ -143,16 +145,23 @@ def test_staff_cannot_reach_trainer_pages_or_actions(data):
     sign_in(at, *STAFF)
     with pytest.raises(ValueError):  # trainer pages are not registered for staff: a URL leads nowhere
         at.switch_page("assistant/ui/views/documents.py")
-    # tampering with session state: claiming to be the trainer without the server's signature signs you out
+    # tampering with session state: a made-up token (or another's name) is no session: back to the sign-in form
+    at.session_state["auth_token"] = "made-up.0123456789abcdef0123456789abcdef"
     at.session_state["auth_user"] = TRAINER[0]
     at.run()
     assert "工作台" not in [t.value for t in at.title] and at.text_input(key="login_user")
 
     # the trainer page itself, run directly with a staff session, refuses and shows no controls
     page = AppTest.from_file(str(REPO / "assistant/ui/views/documents.py"), default_timeout=120)
+    from assistant import sessions
+    from assistant.config import get_settings
+    from assistant.store import db
     from assistant.ui import auth
-    page.session_state[auth.USER_KEY] = STAFF[0]
-    page.session_state[auth.SIG_KEY] = auth._sign(STAFF[0])
+    from assistant.users import get_account
+
+    cfg = get_settings()
+    engine = db.get_engine(cfg.db_url)
+    page.session_state[auth.TOKEN_KEY] = sessions.start(engine, cfg.data_dir, get_account(engine, STAFF[0])).token
     page.run()
     assert any("仅限培训管理员" in e.value for e in page.error)
     assert not page.file_uploader and not page.button
