@@ -22,23 +22,29 @@ def trainer(data):
     return signed_in(*TRAINER)
 
 
+def _doc_table(at):
+    """The document list (the upload report above it has no 类型 column)."""
+    return next(d.value for d in at.dataframe if "类型" in d.value.columns)
+
+
 def _docs(at) -> list[str]:
-    return at.dataframe[0].value["文件"].tolist()
+    return _doc_table(at)["文件"].tolist()
 
 
 def test_upload_several_files_failed_one_says_why_and_new_one_is_answered(trainer):
     trainer.switch_page("assistant/ui/views/documents.py").run()
-    before = trainer.dataframe[0].value.set_index("文件")["段数"].to_dict()
+    before = _doc_table(trainer).set_index("文件")["段数"].to_dict()
     trainer.file_uploader(key="upload_files").set_value([
         (BIKE[0], BIKE[1].encode("gb18030"), "text/plain"),
         ("坏文件.pdf", b"%PDF-1.4\n1 0 obj broken", "application/pdf"),
     ]).run()
     trainer.button(key="upload_go").click().run()
     assert not trainer.exception
-    assert any("自行车停放规定.txt" in s.value and "已加入" in s.value for s in trainer.success)
-    errors = [e.value for e in trainer.error]
-    assert len(errors) == 1 and "坏文件.pdf" in errors[0] and "请" in errors[0]
-    table = trainer.dataframe[0].value.set_index("文件")
+    report = next(d.value for d in trainer.dataframe if "结果" in d.value.columns).set_index("文件")
+    assert report.loc["自行车停放规定.txt", "结果"] == "已加入"
+    assert report.loc["坏文件.pdf", "结果"] == "失败" and "请" in report.loc["坏文件.pdf", "原因或提示"]
+    assert "失败 1 个" in texts(trainer)
+    table = _doc_table(trainer).set_index("文件")
     for name, chunks in before.items():  # nothing else changed
         assert table.loc[name, "段数"] == chunks
     assert table.loc[BIKE[0], "状态"] == "可用" and table.loc[BIKE[0], "操作人"] == TRAINER[0]
