@@ -37,11 +37,12 @@ def trainer_guide(kb: KnowledgeBase, account: Account) -> None:
     with st.container(border=True, key="trainer_guide"):
         st.markdown("**下一步：把窗口助手换成本单位的知识**")
         st.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(TRAINER_STEPS, start=1)))
-        links = st.columns(4)
-        links[0].page_link("assistant/ui/views/accounts.py", label="去添加账号", icon=":material/group:")
-        links[1].page_link("assistant/ui/views/documents.py", label="去上传文档", icon=":material/library_books:")
-        links[2].page_link("assistant/ui/views/faq.py", label="去编辑 FAQ", icon=":material/edit_note:")
-        if links[3].button("知道了，不再显示", key="guide_dismiss"):
-            st.session_state["guide_dismissed"] = True
-            st.session_state.pop("first_run_guide", None)
-            st.rerun()
+        with st.container(horizontal=True, key="trainer_guide_links"):
+            st.page_link("assistant/ui/views/accounts.py", label="去添加账号", icon=":material/group:", width="content")
+            st.page_link("assistant/ui/views/documents.py", label="去上传文档", icon=":material/library_books:",
+                         width="content")
+            st.page_link("assistant/ui/views/faq.py", label="去编辑 FAQ", icon=":material/edit_note:", width="content")
+            if st.button("知道了，不再显示", key="guide_dismiss"):
+                st.session_state["guide_dismissed"] = True
+                st.session_state.pop("first_run_guide", None)
+                st.rerun()

@@ -23,14 +23,18 @@ WORDS: dict[str, str] = {
     "Copy to clipboard": "复制", "Copied to clipboard": "已复制", "Close": "关闭", "Cancel": "取消",
     "Press Enter to submit form": "按回车提交", "Press Enter to apply": "按回车确认",
     "No results": "没有结果", "Collapse sidebar": "收起侧栏", "Expand sidebar": "展开侧栏",
-    "Show password text": "显示密码", "Hide password text": "隐藏密码", "Main menu": "主菜单",
-    "Choose an option": "请选择", "No options to select": "没有可选项", "Expand": "展开", "Collapse": "收起",
+    "Show password text": "显示明文", "Hide password text": "隐藏明文", "Main menu": "主菜单",
+    "Choose an option": "请选择", "Show password": "显示明文", "Hide password": "隐藏明文", "Open": "展开",
+    "Sidebar": "侧栏", "Skip to main content": "跳到正文", "App pages": "页面导航", "Link to heading": "本节链接",
+    "file upload": "上传文件", "Copy Vega-Lite spec": "复制图表定义", "Vega visualization": "图表",
+    "Download as SVG": "下载为 SVG", "add icon": "添加", "Clear all": "全部清除", "Clear value": "清除", "No options to select": "没有可选项", "Expand": "展开", "Collapse": "收起",
 }
 # texts with a varying part: [regular expression, replacement ($1 = the part)]
 PATTERNS: list[tuple[str, str]] = [
     (r"^(\S+) per file$", "每个文件不超过 $1"),
     (r"^Press (.+) to (apply|submit form)$", "按 $1 确认"),
     (r"^Drag and drop (.+) here$", "把文件拖到这里"),
+    (r"^Remove (.+)$", "移除 $1"),
 ]
 
 _SCRIPT = """
@@ -53,7 +57,9 @@ _SCRIPT = """
     const walker = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const p = n.parentElement;
-      if (p && (p.closest("[data-testid=stMarkdownContainer]") || p.closest("textarea,input,code,pre"))) continue;
+      // text users or documents wrote (Markdown blocks, inputs, code) is never touched; a button's label is ours
+      if (!p || p.closest("textarea,input,code,pre,script,style")) continue;
+      if (p.closest("[data-testid=stMarkdownContainer]") && !p.closest("button")) continue;
       const to = zh(n.nodeValue);
       if (to !== null && to !== n.nodeValue) n.nodeValue = to;
     }

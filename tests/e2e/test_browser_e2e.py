@@ -163,7 +163,7 @@ def test_risk_turn_shows_the_card_only_and_reads_well_at_1280_and_800(browser, a
     _ask(page, TRICKY)  # the citizen's words show as typed, not as Markdown
     messages = page.get_by_test_id("stChatMessage")
     question = messages.nth(messages.count() - 2).get_by_test_id("stMarkdownContainer").first
-    assert question.inner_text().strip() == TRICKY
+    assert question.inner_text().strip().replace("\u2060", "") == TRICKY  # an invisible joiner keeps the address text
     assert question.locator("h1, b, a, em").count() == 0
     page.close()
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from assistant.store import db
 
+from datetime import timezone
+
 import pandas as pd
 import streamlit as st
 
 from assistant.feedback import versions
 from assistant.ui import actions, auth, resources
-from assistant.ui.common import KIND_ZH, STATUS_ZH, is_sample, local_time, page_header, plain, sample_notice
+from assistant.ui.common import KIND_ZH, LOCAL, STATUS_ZH, is_sample, local_time, page_header, plain, sample_notice
 
 account = auth.require_trainer()
 kb = resources.knowledge_base()
@@ -84,6 +86,11 @@ for n, batch in enumerate(st.session_state.get(REPORTS, [])):
                                     "段数": st.column_config.NumberColumn(width=50),
                                     "状态": st.column_config.TextColumn(width=80),
                                     "原因或提示": st.column_config.TextColumn(width="large")})
+        failed = [r for r in batch["rows"] if r["结果"] == "失败"]
+        for row in failed[:20]:  # the reasons in full, not cut to a column's width
+            st.error(plain(row["原因或提示"] if row["文件"] in row["原因或提示"] else f"《{row['文件']}》{row['原因或提示']}"))
+        if len(failed) > 20:
+            st.caption(f"另有 {len(failed) - 20} 个失败的文件，原因见下载的结果表。")
         if batch["encrypted"] and n == 0:
             st.warning("有加密的 PDF：在上面“PDF 密码”里填写密码，再选这些文件点“加入知识库”。")
         c1, c2 = st.columns([1, 4])
@@ -94,6 +101,13 @@ for n, batch in enumerate(st.session_state.get(REPORTS, [])):
             st.session_state[REPORTS].pop(n)
             st.rerun()
 
+def _when(at):
+    """Local time without the time zone (the grid shows and sorts it as a date)."""
+    if at is None:
+        return None
+    return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(LOCAL).replace(tzinfo=None)
+
+
 st.subheader("文档列表")
 docs = kb.documents()
 if not docs:
@@ -102,7 +116,7 @@ if not docs:
 table = pd.DataFrame([{
     "标题": d.title + ("（示例）" if is_sample(d.source, kb.settings) and "示例" not in d.title else ""), "文件": d.source,
     "类型": KIND_ZH.get(d.kind, d.kind), "状态": STATUS_ZH.get(d.status, d.status), "段数": d.chunk_count,
-    "更新时间": local_time(d.replaced_at or d.added_at), "操作人": d.added_by, "原因": d.error,
+    "更新时间": _when(d.replaced_at or d.added_at), "操作人": d.added_by, "原因": d.error,
 } for d in docs]).sort_values("更新时间", ascending=False)
 f1, f2 = st.columns([2, 3])
 query = f1.text_input("搜索（标题、文件名、操作人、原因）", key="doc_search", placeholder="例如：居住证")
@@ -116,12 +130,12 @@ if statuses:
     shown = shown[shown["状态"].isin(statuses)]
 st.caption(f"共 {len(table)} 个文档，显示 {len(shown)} 个；点列名可排序。")
 st.dataframe(shown, hide_index=True, width="stretch", key="doc_table", placeholder="",
-             height=min(38 + 35 * max(len(shown), 1), 38 + 35 * 15),
-             column_config={"标题": st.column_config.TextColumn(width=190), "文件": st.column_config.TextColumn(width=170),
-                            "类型": st.column_config.TextColumn(width=70), "状态": st.column_config.TextColumn(width=80),
-                            "段数": st.column_config.NumberColumn(width=50),
-                            "更新时间": st.column_config.TextColumn(width=125),
-                            "操作人": st.column_config.TextColumn(width=80),
+             height=min(38 + 56 * max(len(shown), 1), 38 + 56 * 12), row_height=56,
+             column_config={"标题": st.column_config.TextColumn(width=130), "文件": st.column_config.TextColumn(width=120),
+                            "类型": st.column_config.TextColumn(width=60), "状态": st.column_config.TextColumn(width=64),
+                            "段数": st.column_config.NumberColumn(width=44),
+                            "更新时间": st.column_config.DatetimeColumn(width=92, format="MM-DD HH:mm"),
+                            "操作人": st.column_config.TextColumn(width=64),
                             "原因": st.column_config.TextColumn(width="large")})
 
 by_id = {d.id: d for d in docs}

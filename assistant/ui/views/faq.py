@@ -58,9 +58,9 @@ def save(new_entries: list[FaqEntry], what: str) -> None:
     _done(outcome, f"{what}：现在共 {outcome.chunks} 条，检索已立即使用新内容。")
 
 
-WIDTHS = {"标准问题": 200, "相似问法": 170, "标准答案": 380, "分类": 70, "依据": 120}
+WIDTHS = {"标准问题": 160, "相似问法": 140, "标准答案": 320, "分类": 56, "依据": 110}  # all five fit at 1280 px
 edited = st.data_editor(to_frame(entries), num_rows="dynamic", key="faq_editor", hide_index=True, width="stretch",
-                        row_height=78, placeholder="",
+                        row_height=78, placeholder="", height=560,
                         column_config={c: st.column_config.TextColumn(c, width=WIDTHS[c], default="")
                                        for c in COLUMNS})
 if st.button("保存修改", key="faq_save", type="primary"):

@@ -53,7 +53,7 @@ if any(report.reasons.values()):
     bars = alt.Chart(reasons).encode(x=alt.X("条数:Q", axis=alt.Axis(tickMinStep=1, format="d"), title="条数"),
                                      y=alt.Y("原因:N", sort="-x", title=None, axis=alt.Axis(labelFontSize=14)))
     chart = (bars.mark_bar(color="#4c78a8", size=24) + bars.mark_text(align="left", dx=4, fontSize=13)
-             .encode(text="条数:Q")).properties(height=44 * len(reasons) + 30)
+             .encode(text="条数:Q")).properties(height=44 * len(reasons) + 30).configure(aria=False)
     st.altair_chart(chart, width="stretch")
 for item in report.not_useful[:50]:
     with st.container(border=True):
