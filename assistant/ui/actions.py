@@ -92,5 +92,8 @@ def undo(kb: KnowledgeBase, doc_id: str, actor: str) -> FileOutcome:
 
 
 def delete(kb: KnowledgeBase, doc_id: str, actor: str) -> DocumentRow:
+    """Delete a document, and its kept versions with it: a deleted document leaves nothing to restore."""
     with trainer_write(kb, actor) as user:
-        return remove_document(kb, doc_id, user=user)
+        row = remove_document(kb, doc_id, user=user)
+        shutil.rmtree(kb.settings.data_dir / "versions" / row.id, ignore_errors=True)
+        return row

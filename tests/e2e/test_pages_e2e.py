@@ -199,6 +199,8 @@ def test_markdown_html_and_script_in_an_faq_answer_and_a_document_show_as_typed(
                      encoding="utf-8-sig")
     page.get_by_test_id("stFileUploaderDropzoneInput").last.set_input_files(str(table))
     page.get_by_text("前请核对").wait_for()
+    page.get_by_text("新增的 1 条").click()
+    _shot(page, "faq-import.png", width=1280)
     page.get_by_test_id("stCheckbox").filter(has_text="我已核对").click()
     page.get_by_role("button", name="确认导入").click()
     page.get_by_text("已导入").first.wait_for()
