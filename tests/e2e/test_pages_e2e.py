@@ -230,7 +230,7 @@ def test_markdown_html_and_script_in_an_faq_answer_and_a_document_show_as_typed(
     answer = page.get_by_test_id("stChatMessage").last
     text = answer.inner_text().replace("\u2060", "")  # the invisible joiner that keeps the address unlinked
     assert TRICKY in text and "周六日上午九点开放。" in text
-    assert text.index("周六日上午九点开放。") > text.index("110*******1234")  # the answer's line break is kept
+    assert "*斜体*\n周六日上午九点开放。" in text  # the answer's line break is kept
     for tag, inner in (("h1", "大标题"), ("b", "粗体"), ("em", "斜体"), ("strong", "斜体"), ("script", "__pwned")):
         assert answer.locator(tag, has_text=inner).count() == 0, tag  # nothing the answer holds became markup
     assert answer.locator("a[href='http://example.org']").count() == 0

@@ -212,3 +212,28 @@ def test_masked_numbers_and_markdown_in_user_text_show_as_written_on_the_gap_pag
     assert masked.count("*") >= 8 and masked in shown  # the masked number keeps its asterisks
     assert "**急** <b>x</b> [链接](http://x)" in shown
     assert "110101199003071234" not in shown
+
+
+def test_a_numbered_standard_answer_keeps_its_lines_in_the_faq_view_and_on_the_workbench(trainer):
+    trainer.switch_page("assistant/ui/views/faq.py").run()
+    table = trainer.data_editor(key="faq_editor").value
+    row = next(i for i, a in enumerate(table["标准答案"]) if "\n2. " in a and "办理地点" in a)
+    trainer.selectbox(key="faq_view").set_value(row).run()
+    shown = seen(trainer)
+    lines = [line.strip() for line in table["标准答案"][row].split("\n")]
+    assert all(f"\n{line}" in shown for line in lines[1:]), shown  # each item, and 办理地点, on a line of its own
+
+    trainer.switch_page("assistant/ui/views/workbench.py").run()
+    ask(trainer, table["标准问题"][row])
+    answer = next(s.value for s in trainer.success if "标准答案" in s.value)
+    rendered = seen_markdown(answer)
+    assert all(f"\n{line}" in rendered for line in lines[1:]), rendered
+
+
+def seen_markdown(source: str) -> str:
+    import html
+    import re
+
+    from rendered import MD
+
+    return html.unescape(re.sub(r"<[^>]+>", "", MD.render(source))).replace("\u2060", "")
