@@ -113,7 +113,8 @@ class ReplacePreview:
     removed: int = 0                # current passages that would be gone
     unchanged: int = 0
     error: str = ""                 # the Chinese reason the new file cannot be used ("" = it can)
-    faq: object | None = None       # faq_edit.FaqChange when both versions are FAQ tables
+    new_faq: list | None = None     # the new file's FAQ entries, when it is an FAQ table
+    faq: object | None = None       # faq_edit.FaqChange, set by the caller when both versions are FAQ tables
 
     def summary(self) -> str:
         return f"新版本共 {self.chunks} 段：新增 {self.added} 段，删除 {self.removed} 段，不变 {self.unchanged} 段"
@@ -138,8 +139,5 @@ def preview_replace(kb: KnowledgeBase, doc: DocumentRow, path: Path, *, password
                              added=sum(1 for t in new_texts if t not in set(old_texts)),
                              removed=sum(1 for t in old_texts if t not in set(new_texts)),
                              unchanged=sum(1 for t in new_texts if t in set(old_texts)))
-    if loaded.kind == "faq" and doc.kind == "faq":
-        from assistant.feedback.faq_edit import compare, load_entries
-
-        preview.faq = compare(load_entries(kb, doc), loaded.faq)
+    preview.new_faq = list(loaded.faq) if loaded.kind == "faq" else None
     return preview

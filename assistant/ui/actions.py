@@ -77,7 +77,13 @@ def preview_replace(kb: KnowledgeBase, doc_id: str, name: str, data: bytes, pass
     with tempfile.TemporaryDirectory(prefix="preview-") as tmp:
         path = Path(tmp) / _safe_name(name)
         path.write_bytes(data)
-        return versions.preview_replace(kb, kb.get_document(doc_id), path, password=password or None)
+        doc = kb.get_document(doc_id)
+        preview = versions.preview_replace(kb, doc, path, password=password or None)
+        if preview.new_faq is not None and doc.kind == "faq":
+            from assistant.feedback.faq_edit import compare, load_entries
+
+            preview.faq = compare(load_entries(kb, doc), preview.new_faq)
+        return preview
 
 
 def undo(kb: KnowledgeBase, doc_id: str, actor: str) -> FileOutcome:

@@ -237,3 +237,20 @@ def seen_markdown(source: str) -> str:
     from rendered import MD
 
     return html.unescape(re.sub(r"<[^>]+>", "", MD.render(source))).replace("\u2060", "")
+
+
+def test_replacing_the_faq_table_previews_entry_counts(trainer):
+    from app_harness import REPO
+    from assistant.config import get_settings
+    from assistant.feedback.faq_edit import faq_documents
+    from assistant.store.kb import KnowledgeBase
+
+    doc = faq_documents(KnowledgeBase(get_settings()))[0]
+    trainer.switch_page("assistant/ui/views/documents.py").run()
+    trainer.selectbox(key="doc_pick").set_value(doc.id).run()
+    shipped = (REPO / "knowledge" / "faq" / "常见问题示例.csv").read_text(encoding="utf-8-sig")
+    longer = shipped.rstrip("\n") + \
+        "\n图书馆几点开门？,,周一至周五九点开门。,图书馆,\n"
+    _uploader(trainer, "replace_file_").set_value((doc.source, longer.encode("utf-8"), "text/csv")).run()
+    assert not trainer.exception
+    assert any("按 FAQ 条目：新增 1 条，修改 0 条，删除 0 条" in c.value for c in trainer.caption)
