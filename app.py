@@ -1,9 +1,12 @@
 """窗口助手 Streamlit entry: sign-in, then the pages this account may see. Pages live in assistant/ui/views/."""
+from pathlib import Path
+
 import streamlit as st
 
 from assistant.ui import auth
 
-st.set_page_config(page_title="窗口助手", page_icon=":material/support_agent:", layout="wide")
+# the icon is a file the app serves itself: a Material or emoji shortcode makes the browser fetch it from the internet
+st.set_page_config(page_title="窗口助手", page_icon=str(Path(__file__).parent / "assistant/ui/icon.png"), layout="wide")
 
 account = auth.gate()
 auth.sidebar(account)

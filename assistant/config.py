@@ -41,6 +41,8 @@ class Settings:
     # the service centre's own place, e.g. "江西省/南昌市": questions that name no place prefer its documents and
     # national ones over other places'; "" = no local preference
     region: str = ""
+    # a signed-in page stays signed in across refreshes until this long without use (then: sign in again)
+    session_idle_minutes: int = 240
 
     @property
     def db_url(self) -> str:
@@ -88,6 +90,7 @@ ENV_VARS: dict[str, tuple[str, type]] = {
     "ASSISTANT_MODEL_DIR": ("model_dir", Path),
     "ASSISTANT_CACHE_DIR": ("cache_dir", Path),
     "ASSISTANT_REGION": ("region", str),
+    "ASSISTANT_SESSION_IDLE_MINUTES": ("session_idle_minutes", int),
 }
 
 

@@ -108,7 +108,7 @@ def add_account(engine: Engine, username: str, password: str, role: str, display
         if only_if_empty and conn.execute(select(func.count()).select_from(db.users)).scalar():
             raise AccountError("已经有账号了：请用已有的培训管理员账号登录，再由其添加新账号。")
         if conn.execute(select(db.users.c.username).where(db.users.c.username == name)).first():
-            raise AccountError(f"用户名“{name}”已存在：请换一个用户名，或用 passwd 修改其密码。")
+            raise AccountError(f"用户名“{name}”已存在：请换一个用户名；若是本人忘了密码，请由培训管理员在“账号”页为其重置密码。")
         conn.execute(db.users.insert().values(username=name, display_name=display_name.strip(), role=role,
                                               password_hash=hashed, created_at=db.now(), disabled=False))
     db.audit_log(engine, by or name, "user_add", name, ROLE_ZH[role])
@@ -147,6 +147,32 @@ def set_disabled(engine: Engine, username: str, disabled: bool = True, by: str =
     if not done.rowcount:
         raise AccountError(f"没有名为“{username}”的账号：请先用 list 查看已有账号。")
     db.audit_log(engine, by or username, "user_disable" if disabled else "user_enable", username)
+
+
+def set_role(engine: Engine, username: str, role: str, by: str = "") -> None:
+    """Change an account's role; the last enabled trainer cannot be made staff (nobody could manage the KB)."""
+    role = _check_role(role)
+    with engine.begin() as conn:
+        row = conn.execute(select(db.users).where(db.users.c.username == username)).first()
+        if row is None:
+            raise AccountError(f"没有名为“{username}”的账号：请刷新页面后重新选择。")
+        if row.role == "trainer" and role != "trainer" and not row.disabled and _other_trainers(conn, username) == 0:
+            raise AccountError("这是唯一可用的培训管理员账号：请先把另一个账号设为培训管理员，再修改这个账号的角色。")
+        conn.execute(update(db.users).where(db.users.c.username == username).values(role=role))
+    db.audit_log(engine, by or username, "user_role", username, ROLE_ZH[role])
+
+
+def _other_trainers(conn, username: str) -> int:
+    return int(conn.execute(select(func.count()).select_from(db.users).where(
+        db.users.c.role == "trainer", db.users.c.disabled.is_(False), db.users.c.username != username)).scalar() or 0)
+
+
+def one_time_password() -> str:
+    """A temporary password for a reset: 12 characters without look-alikes (0/O, 1/l/I), easy to read out."""
+    import secrets
+
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(12))
 
 
 def require_trainer(engine: Engine, username: str | None) -> Account:

@@ -23,6 +23,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("assistant.documents",),
     ("assistant.store",),
     ("assistant.ingest", "assistant.users"),
+    ("assistant.sessions",),
     ("assistant.retrieval",),
     ("assistant.replies",),
     ("assistant.feedback",),

@@ -8,7 +8,8 @@ Every function here re-checks the trainer role against the database (never trust
 from __future__ import annotations
 
 import tempfile
-from dataclasses import replace
+import unicodedata
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from assistant.documents.model import FaqEntry, Status
@@ -19,6 +20,7 @@ from assistant.store.registry import DocumentRow
 from assistant.users import require_trainer
 
 NEW_FAQ_NAME = "常见问题.csv"
+ACTION_REASON = {"faq_edit": "编辑FAQ", "faq_import": "导入FAQ", "gap_to_faq": "缺口转FAQ"}
 
 
 class FaqEditError(ValueError):
@@ -70,11 +72,17 @@ def clean_entries(entries: list[FaqEntry]) -> list[FaqEntry]:
     return out
 
 
-def save_entries(kb: KnowledgeBase, doc_key: str | None, entries: list[FaqEntry], *, actor: str) -> FileOutcome:
-    """Replace the FAQ document ``doc_key`` with ``entries`` (or create one when there is none yet)."""
+def save_entries(kb: KnowledgeBase, doc_key: str | None, entries: list[FaqEntry], *, actor: str,
+                 action: str = "faq_edit", detail: str = "") -> FileOutcome:
+    """Replace the FAQ document ``doc_key`` with ``entries`` (or create one when there is none yet). The table it
+    replaces is kept as a version (feedback.versions), so the change can be undone."""
+    from assistant.feedback import versions
+
     require_trainer(kb.engine, actor)
     entries = clean_entries(entries)
     doc = kb.get_document(doc_key) if doc_key else None
+    if doc is not None:
+        versions.keep(kb, doc, by=actor, reason=ACTION_REASON.get(action, "编辑FAQ"))
     with tempfile.TemporaryDirectory(prefix="faq-edit-") as tmp:
         from assistant.documents.faq_table import write_faq_table
 
@@ -88,7 +96,7 @@ def save_entries(kb: KnowledgeBase, doc_key: str | None, entries: list[FaqEntry]
         else:
             outcome = add_paths(kb, [path], user=actor).outcomes[0]
     if outcome.outcome != "failed":
-        db.audit_log(kb.engine, actor, "faq_edit", name, f"保存后共 {len(entries)} 条问答")
+        db.audit_log(kb.engine, actor, action, name, (detail + "；" if detail else "") + f"保存后共 {len(entries)} 条问答")
     return outcome
 
 
@@ -127,3 +135,74 @@ def import_bytes(name: str, data: bytes) -> list[FaqEntry]:
         path = Path(tmp) / Path(name).name
         path.write_bytes(data)
         return read_faq_table(path, Path(name).name)
+
+
+# -- import as a reviewed change ---------------------------------------------------------------------------
+@dataclass
+class FaqChange:
+    """What an import would do to the current table, entry by entry (matched by their standard question)."""
+    added: list[FaqEntry] = field(default_factory=list)
+    changed: list[tuple[FaqEntry, FaqEntry]] = field(default_factory=list)   # (current, imported)
+    removed: list[FaqEntry] = field(default_factory=list)                    # only gone when the table is replaced
+    unchanged: int = 0
+
+    def summary(self, mode: str) -> str:
+        gone = len(self.removed) if mode == "replace" else 0
+        kept = f"，保留表中原有而文件里没有的 {len(self.removed)} 条" if mode == "merge" and self.removed else ""
+        return (f"新增 {len(self.added)} 条，修改 {len(self.changed)} 条，删除 {gone} 条，"
+                f"不变 {self.unchanged} 条{kept}（{MODE_ZH[mode]}）")
+
+
+MODE_ZH = {"merge": "合并", "replace": "整表替换"}
+
+
+def _key(question: str) -> str:
+    return unicodedata.normalize("NFKC", question or "").strip().rstrip("？?。. ").casefold()
+
+
+def _same(a: FaqEntry, b: FaqEntry) -> bool:
+    return (a.answer.strip(), [s.strip() for s in a.similar], a.category.strip(), a.basis.strip()) == \
+        (b.answer.strip(), [s.strip() for s in b.similar], b.category.strip(), b.basis.strip())
+
+
+def compare(current: list[FaqEntry], imported: list[FaqEntry]) -> FaqChange:
+    change = FaqChange()
+    now = {_key(e.question): e for e in current}
+    seen = set()
+    for new in imported:
+        key = _key(new.question)
+        seen.add(key)
+        old = now.get(key)
+        if old is None:
+            change.added.append(new)
+        elif _same(old, new):
+            change.unchanged += 1
+        else:
+            change.changed.append((old, new))
+    change.removed = [e for e in current if _key(e.question) not in seen]
+    return change
+
+
+def combine(current: list[FaqEntry], imported: list[FaqEntry], mode: str) -> list[FaqEntry]:
+    """The table after the import: ``replace`` is the imported table; ``merge`` updates entries with the same
+    question, adds new ones and keeps every current entry the file does not mention (in their current order)."""
+    if mode not in MODE_ZH:
+        raise FaqEditError(f"导入方式“{mode}”无效：只能是 merge（合并）或 replace（整表替换）。")
+    if mode == "replace":
+        return list(imported)
+    by_key = {_key(e.question): e for e in imported}
+    out = [by_key.pop(_key(e.question), e) for e in current]
+    return out + [e for e in imported if _key(e.question) in by_key]
+
+
+def import_entries(kb: KnowledgeBase, doc_key: str | None, imported: list[FaqEntry], mode: str, *,
+                   actor: str) -> tuple[FileOutcome, FaqChange]:
+    """Apply a reviewed import; the audit entry carries the counts, and the previous table is kept for undo."""
+    require_trainer(kb.engine, actor)
+    doc = kb.get_document(doc_key) if doc_key else None
+    current = load_entries(kb, doc) if doc is not None else []
+    imported = clean_entries(imported)
+    change = compare(current, imported)
+    outcome = save_entries(kb, doc.id if doc else None, combine(current, imported, mode), actor=actor,
+                           action="faq_import", detail=change.summary(mode))
+    return outcome, change

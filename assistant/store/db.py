@@ -58,6 +58,17 @@ users = Table(
     Column("disabled", Boolean, nullable=False, default=False),
 )
 
+# sign-in sessions (assistant.sessions): the id is a hash of the token the browser holds, never the token itself
+sessions = Table(
+    "sessions", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("username", String(64), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+    Column("pw_stamp", String(64), nullable=False),   # hash of the password hash at sign-in: a new password ends it
+    Column("ended_at", DateTime(timezone=True), nullable=True),
+)
+
 queries = Table(
     "queries", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),

@@ -2,6 +2,7 @@
 and turns store errors into Chinese sentences. The work itself is assistant.ingest / assistant.feedback."""
 from __future__ import annotations
 
+import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,7 +41,7 @@ def _safe_name(name: str) -> str:
 
 
 def upload(kb: KnowledgeBase, files: list[tuple[str, bytes]], actor: str,
-           on_file: Callable[[int, str], None] | None = None) -> Summary:
+           on_file: Callable[[int, str], None] | None = None, password: str | None = None) -> Summary:
     """Add uploaded files (name, bytes); each gets its own outcome, a failed one changes nothing else."""
     with trainer_write(kb, actor) as user, tempfile.TemporaryDirectory(prefix="upload-") as tmp:
         paths = []
@@ -49,17 +50,56 @@ def upload(kb: KnowledgeBase, files: list[tuple[str, bytes]], actor: str,
             path.write_bytes(data)
             paths.append(path)
         done = iter(range(1, len(paths) + 1))
-        return add_paths(kb, paths, user=user,
+        return add_paths(kb, paths, user=user, password=password or None,
                          on_file=(lambda p: on_file(next(done), p.name)) if on_file else None)
 
 
-def replace(kb: KnowledgeBase, doc_id: str, name: str, data: bytes, actor: str) -> FileOutcome:
+def replace(kb: KnowledgeBase, doc_id: str, name: str, data: bytes, actor: str,
+            password: str | None = None) -> FileOutcome:
+    """Replace a document; its current file is kept as a version first, so the replace can be undone."""
+    from assistant.feedback import versions
+
     with trainer_write(kb, actor) as user, tempfile.TemporaryDirectory(prefix="replace-") as tmp:
         path = Path(tmp) / _safe_name(name)
         path.write_bytes(data)
-        return replace_document(kb, doc_id, path, user=user)
+        row = kb.get_document(doc_id)
+        kept = versions.keep(kb, row, by=user, reason="替换文档") if row is not None else None
+        outcome = replace_document(kb, doc_id, path, user=user, password=password or None)
+        if outcome.outcome in ("failed", "unchanged") and kept is not None:
+            shutil.rmtree(kept.path.parent, ignore_errors=True)  # nothing was replaced: nothing to undo
+        return outcome
+
+
+def preview_replace(kb: KnowledgeBase, doc_id: str, name: str, data: bytes, password: str | None = None):
+    """What replacing ``doc_id`` with this file would change (nothing is written)."""
+    from assistant.feedback import versions
+
+    with tempfile.TemporaryDirectory(prefix="preview-") as tmp:
+        path = Path(tmp) / _safe_name(name)
+        path.write_bytes(data)
+        doc = kb.get_document(doc_id)
+        preview = versions.preview_replace(kb, doc, path, password=password or None)
+        if preview.new_faq is not None and doc.kind == "faq":
+            from assistant.feedback.faq_edit import compare, load_entries
+
+            preview.faq = compare(load_entries(kb, doc), preview.new_faq)
+        return preview
+
+
+def undo(kb: KnowledgeBase, doc_id: str, actor: str) -> FileOutcome:
+    """Put the latest kept version of a document back."""
+    from assistant.feedback import versions
+
+    with trainer_write(kb, actor) as user:
+        try:
+            return versions.restore(kb, doc_id, actor=user)
+        except versions.VersionError as err:
+            raise ActionError(str(err)) from None
 
 
 def delete(kb: KnowledgeBase, doc_id: str, actor: str) -> DocumentRow:
+    """Delete a document, and its kept versions with it: a deleted document leaves nothing to restore."""
     with trainer_write(kb, actor) as user:
-        return remove_document(kb, doc_id, user=user)
+        row = remove_document(kb, doc_id, user=user)
+        shutil.rmtree(kb.settings.data_dir / "versions" / row.id, ignore_errors=True)
+        return row

@@ -17,6 +17,11 @@ LOCAL = ZoneInfo("Asia/Shanghai")
 
 # every ASCII punctuation character may be backslash-escaped in CommonMark and then shows as itself
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+# GitHub-flavoured Markdown turns bare web addresses and e-mail addresses into links after parsing, escapes or not;
+# an invisible word joiner after the scheme, "www" or "@" keeps them text (a link to outside in a passage is never
+# meant to be clicked from the workbench)
+NO_LINK = "\u2060"
+_AUTOLINK = re.compile(r"(?i)((?:https?|www)(?=[:.])|@)")
 
 
 def plain(text: object) -> str:
@@ -25,9 +30,11 @@ def plain(text: object) -> str:
     Anything the citizen or staff typed, and anything derived from it or from an uploaded document (citations,
     related entries, variants, observations, tone-check spans), goes through here before it is put into Markdown:
     "110*******1234" keeps its asterisks, "# 标题", "<b>x</b>", "[链接](http://x)", "$5$" and ":red[x]" show literally.
-    Line breaks stay line breaks; leading spaces are dropped so an indented line does not become a code block.
+    Line breaks stay line breaks; leading spaces are dropped so an indented line does not become a code block; a web
+    or e-mail address stays text (an invisible word joiner, ``NO_LINK``, keeps the browser from linking it).
     """
-    lines = str(text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = _AUTOLINK.sub("\\1" + NO_LINK, str(text or ""))
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return "  \n".join(_MD_SPECIAL.sub(r"\\\1", line.lstrip(" \t")) for line in lines)
 
 
@@ -59,7 +66,8 @@ def sample_notice(kb: KnowledgeBase) -> None:
 
 
 def page_header(title: str, flash_key: str) -> None:
-    """Title, then the message an action left for this page before its rerun."""
+    """Title, then the message an action left for this page before its rerun (shown as written: it names files,
+    titles and questions users typed)."""
     st.title(title)
     if flash := st.session_state.pop(flash_key, None):
-        st.success(flash)
+        st.success(plain(flash))

@@ -7,6 +7,7 @@ session answers in well under a second.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 
 import streamlit as st
 
@@ -55,3 +56,27 @@ def _write_lock(key: str) -> threading.Lock:
 def write_lock(cfg: Settings | None = None) -> threading.Lock:
     """Sessions of one process share the KnowledgeBase; its file lock is per process, so serialise writes here."""
     return _write_lock(repr(cfg or settings()))
+
+
+class Conversations(OrderedDict):
+    """Each signed-in session's conversation (the workbench's turns), kept in this process's memory so a refresh
+    (F5) shows it again; keyed by the session's stored id, so one clerk never sees another's. Nothing is written
+    to disk; a sign-out, "新群众" or a restart of the app clears it. Only the ``LIMIT`` most recent are kept."""
+
+    LIMIT = 500
+
+    def for_session(self, key: str) -> list[dict]:
+        with _CONVERSATIONS_LOCK:
+            turns = self.setdefault(key, [])
+            self.move_to_end(key)
+            while len(self) > self.LIMIT:
+                self.popitem(last=False)
+            return turns
+
+
+_CONVERSATIONS_LOCK = threading.Lock()
+
+
+@st.cache_resource
+def conversations() -> Conversations:
+    return Conversations()

@@ -163,7 +163,7 @@ def test_risk_turn_shows_the_card_only_and_reads_well_at_1280_and_800(browser, a
     _ask(page, TRICKY)  # the citizen's words show as typed, not as Markdown
     messages = page.get_by_test_id("stChatMessage")
     question = messages.nth(messages.count() - 2).get_by_test_id("stMarkdownContainer").first
-    assert question.inner_text().strip() == TRICKY
+    assert question.inner_text().strip().replace("\u2060", "") == TRICKY  # an invisible joiner keeps the address text
     assert question.locator("h1, b, a, em").count() == 0
     page.close()
 
@@ -195,7 +195,7 @@ def test_trainer_uploads_a_file_and_it_is_answered(browser, app_url, tmp_path):
     page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(src))
     page.get_by_text(NEW_DOC[0]).first.wait_for()
     page.get_by_role("button", name="加入知识库").click()
-    page.get_by_text("已加入").wait_for()
+    page.get_by_text("新增 1 个").first.wait_for()  # the upload report: its table is drawn on a canvas
     _shot(page, "trainer.png")
 
     page.get_by_role("link", name="工作台").click()

@@ -21,5 +21,6 @@ def rendered_html(at) -> str:
 
 
 def seen(at) -> str:
-    """What a user reads: the rendered HTML without its tags."""
-    return html.unescape(re.sub(r"<[^>]+>", "", rendered_html(at)))
+    """What a user reads: the rendered HTML without its tags (and without the invisible word joiner that keeps an
+    address from becoming a link)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", rendered_html(at))).replace("\u2060", "")

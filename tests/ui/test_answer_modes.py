@@ -6,6 +6,7 @@ What a user sees is read through ``rendered.seen`` (each Markdown element render
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -14,7 +15,7 @@ from assistant.replies.model import Citation, Emotion, RiskFlag, Suggestion, Tri
 from assistant.replies.risk import protocol_for
 from assistant.retrieval.model import Hit, RetrievalResult
 from assistant.ui.answer import RELATED_LABEL, STAFF_LABEL
-from assistant.ui.common import plain
+from assistant.ui.common import NO_LINK, plain
 from rendered import MD, rendered_html, seen
 MASKED = "110*******1234"
 TRICKY = "# 标题 <b>x</b> [链接](http://x) *斜体* `代码` 1. 列表 $5$ :red[红] ~~删~~ | a | b |"
@@ -57,8 +58,12 @@ def test_plain_escapes_every_markdown_special_and_keeps_the_text():
     for text in (MASKED, "尾号1234", TRICKY, "a\\b", "> 引用", "- 项", "***", "<script>alert(1)</script>"):
         rendered = MD.render(plain(text))
         assert rendered.startswith("<p>") and rendered.count("<") == 2, rendered  # one paragraph, nothing else
-        assert html.unescape(rendered[3:-5]) == text
+        assert html.unescape(rendered[3:-5]).replace(NO_LINK, "") == text
     assert MD.render(plain("第一行\n    第二行")) == "<p>第一行<br />\n第二行</p>\n"
+    # GitHub-flavoured Markdown links bare addresses whatever the escapes: a word joiner keeps them text
+    for address in ("http://example.org/a", "看https://x.cn", "www.gov.cn", "办事@gov.cn"):
+        shown = plain(address)
+        assert not re.search(r"(?i)https?:|www\.|@\w", shown.replace("\\", "")), shown
 
 
 def test_risk_turn_is_the_card_only():

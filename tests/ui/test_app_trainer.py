@@ -22,23 +22,29 @@ def trainer(data):
     return signed_in(*TRAINER)
 
 
+def _doc_table(at):
+    """The document list (the upload report above it has no 类型 column)."""
+    return next(d.value for d in at.dataframe if "类型" in d.value.columns)
+
+
 def _docs(at) -> list[str]:
-    return at.dataframe[0].value["文件"].tolist()
+    return _doc_table(at)["文件"].tolist()
 
 
 def test_upload_several_files_failed_one_says_why_and_new_one_is_answered(trainer):
     trainer.switch_page("assistant/ui/views/documents.py").run()
-    before = trainer.dataframe[0].value.set_index("文件")["段数"].to_dict()
+    before = _doc_table(trainer).set_index("文件")["段数"].to_dict()
     trainer.file_uploader(key="upload_files").set_value([
         (BIKE[0], BIKE[1].encode("gb18030"), "text/plain"),
         ("坏文件.pdf", b"%PDF-1.4\n1 0 obj broken", "application/pdf"),
     ]).run()
     trainer.button(key="upload_go").click().run()
     assert not trainer.exception
-    assert any("自行车停放规定.txt" in s.value and "已加入" in s.value for s in trainer.success)
-    errors = [e.value for e in trainer.error]
-    assert len(errors) == 1 and "坏文件.pdf" in errors[0] and "请" in errors[0]
-    table = trainer.dataframe[0].value.set_index("文件")
+    report = next(d.value for d in trainer.dataframe if "结果" in d.value.columns).set_index("文件")
+    assert report.loc["自行车停放规定.txt", "结果"] == "已加入"
+    assert report.loc["坏文件.pdf", "结果"] == "失败" and "请" in report.loc["坏文件.pdf", "原因或提示"]
+    assert "失败 1 个" in texts(trainer)
+    table = _doc_table(trainer).set_index("文件")
     for name, chunks in before.items():  # nothing else changed
         assert table.loc[name, "段数"] == chunks
     assert table.loc[BIKE[0], "状态"] == "可用" and table.loc[BIKE[0], "操作人"] == TRAINER[0]
@@ -100,9 +106,11 @@ def test_faq_import_of_an_exported_table_round_trips(trainer, tmp_path):
     shipped = REPO / "knowledge" / "faq" / "常见问题示例.xlsx"
     trainer.switch_page("assistant/ui/views/faq.py").run()
     n = len(trainer.data_editor(key="faq_editor").value)
-    trainer.file_uploader(key="faq_import").set_value(
+    trainer.file_uploader(key="faq_import_0").set_value(
         ("导入.xlsx", shipped.read_bytes(),
          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")).run()
+    assert [m.value for m in trainer.metric][:3] == ["0", "0", "0"]  # the same table: nothing added/changed/removed
+    next(c for c in trainer.checkbox if c.key.startswith("faq_import_ok_")).check().run()
     trainer.button(key="faq_import_go").click().run()
     assert not trainer.exception
     assert any("已导入" in s.value for s in trainer.success)
@@ -143,16 +151,23 @@ def test_staff_cannot_reach_trainer_pages_or_actions(data):
     sign_in(at, *STAFF)
     with pytest.raises(ValueError):  # trainer pages are not registered for staff: a URL leads nowhere
         at.switch_page("assistant/ui/views/documents.py")
-    # tampering with session state: claiming to be the trainer without the server's signature signs you out
+    # tampering with session state: a made-up token (or another's name) is no session: back to the sign-in form
+    at.session_state["auth_token"] = "made-up.0123456789abcdef0123456789abcdef"
     at.session_state["auth_user"] = TRAINER[0]
     at.run()
     assert "工作台" not in [t.value for t in at.title] and at.text_input(key="login_user")
 
     # the trainer page itself, run directly with a staff session, refuses and shows no controls
     page = AppTest.from_file(str(REPO / "assistant/ui/views/documents.py"), default_timeout=120)
+    from assistant import sessions
+    from assistant.config import get_settings
+    from assistant.store import db
     from assistant.ui import auth
-    page.session_state[auth.USER_KEY] = STAFF[0]
-    page.session_state[auth.SIG_KEY] = auth._sign(STAFF[0])
+    from assistant.users import get_account
+
+    cfg = get_settings()
+    engine = db.get_engine(cfg.db_url)
+    page.session_state[auth.TOKEN_KEY] = sessions.start(engine, cfg.data_dir, get_account(engine, STAFF[0])).token
     page.run()
     assert any("仅限培训管理员" in e.value for e in page.error)
     assert not page.file_uploader and not page.button

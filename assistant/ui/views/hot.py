@@ -31,7 +31,7 @@ for dim in ("分类", "意图"):
         yOffset=alt.YOffset("周:N", sort=["本周", "上周"]),
         color=alt.Color("周:N", sort=["本周", "上周"], scale=alt.Scale(range=["#d62728", "#c7c7c7"])),
         tooltip=["名称", "周", "提问数"],
-    )
+    ).properties(height=max(120, 44 * len(order) + 30)).configure(aria=False)  # no English screen-reader text
     st.altair_chart(chart, width="stretch")
 
 st.subheader("本周问得最多的问题")

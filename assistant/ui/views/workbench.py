@@ -9,13 +9,16 @@ from assistant.feedback.records import record_query
 from assistant.replies.engine import cited_hit
 from assistant.replies.tone import check_tone
 from assistant.replies.variants import CHANNELS
-from assistant.ui import answer, auth, resources, styles
+from assistant.ui import answer, auth, guide, resources, styles
 from assistant.ui.common import plain, sample_notice
 
 account = auth.current_account()
 if account is None:  # navigation only lists this page after sign-in; guard direct runs anyway
     st.stop()
-turns: list[dict] = st.session_state.setdefault("turns", [])
+if "turns" not in st.session_state:  # a refreshed page picks up this session's conversation where it was
+    key = auth.session_key()
+    st.session_state["turns"] = resources.conversations().for_session(key) if key else []
+turns: list[dict] = st.session_state["turns"]
 
 styles.apply(styles.WORKBENCH)  # narrow content area: the two columns stack
 main_col, side_col = st.columns([3, 2], gap="large")
@@ -47,9 +50,9 @@ with main:
     kb = resources.knowledge_base()
     reply = resources.reply_engine()  # loads the model once per process, before the first question
     sample_notice(kb)
+    guide.trainer_guide(kb, account)
     if not turns:
-        st.caption("在下方输入群众说的话或问的问题（可以原话照录），回车后给出政策依据和建议回复；"
-                   "追问会结合前面的对话。接待下一位时点右侧“新群众”。")
+        st.caption(guide.STAFF_HINT)
     for i, turn in enumerate(turns):
         with st.chat_message("user", avatar=":material/person:"):
             st.markdown(plain(turn["question"]))  # the citizen's words, shown as typed (never as Markdown)
