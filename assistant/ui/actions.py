@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
+from assistant.documents.names import display_name, stored_name
 from assistant.ingest import FileOutcome, Summary, add_paths, remove_document, replace_document
 from assistant.store.kb import KnowledgeBase
 from assistant.store.lock import StoreLocked
@@ -35,29 +36,35 @@ def trainer_write(kb: KnowledgeBase, actor: str) -> Iterator[str]:
         lock.release()
 
 
-def _safe_name(name: str) -> str:
-    return Path(name.replace("\\", "/")).name or "未命名文件"
-
-
 def upload(kb: KnowledgeBase, files: list[tuple[str, bytes]], actor: str,
            on_file: Callable[[int, str], None] | None = None) -> Summary:
-    """Add uploaded files (name, bytes); each gets its own outcome, a failed one changes nothing else."""
+    """Add uploaded files (name, bytes); each gets its own outcome, a failed one changes nothing else.
+
+    Each file is written under a derived name (``documents.names``) in its own folder, so no browser-supplied
+    name (too long, ``..``, NUL) can fail to store or collide; the original name is what users see."""
     with trainer_write(kb, actor) as user, tempfile.TemporaryDirectory(prefix="upload-") as tmp:
-        paths = []
-        for name, data in files:
-            path = Path(tmp) / _safe_name(name)
+        paths, sources = [], {}
+        for i, (name, data) in enumerate(files):
+            path = Path(tmp) / str(i) / stored_name(name)
+            path.parent.mkdir()
             path.write_bytes(data)
             paths.append(path)
+            sources[path] = display_name(name)
         done = iter(range(1, len(paths) + 1))
-        return add_paths(kb, paths, user=user,
-                         on_file=(lambda p: on_file(next(done), p.name)) if on_file else None)
+        summary = add_paths(kb, paths, user=user, sources=sources,
+                            on_file=(lambda p: on_file(next(done), sources[p])) if on_file else None)
+        for o in summary.outcomes:
+            o.path = sources.get(Path(o.path), o.path)   # the page shows the name the trainer uploaded
+        return summary
 
 
 def replace(kb: KnowledgeBase, doc_id: str, name: str, data: bytes, actor: str) -> FileOutcome:
     with trainer_write(kb, actor) as user, tempfile.TemporaryDirectory(prefix="replace-") as tmp:
-        path = Path(tmp) / _safe_name(name)
+        path = Path(tmp) / stored_name(name)
         path.write_bytes(data)
-        return replace_document(kb, doc_id, path, user=user)
+        outcome = replace_document(kb, doc_id, path, user=user, source=display_name(name))
+        outcome.path = display_name(name)
+        return outcome
 
 
 def delete(kb: KnowledgeBase, doc_id: str, actor: str) -> DocumentRow:
