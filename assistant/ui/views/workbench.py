@@ -47,6 +47,8 @@ with main:
     kb = resources.knowledge_base()
     reply = resources.reply_engine()  # loads the model once per process, before the first question
     sample_notice(kb)
+    if notice := reply.llm_notice():   # the LLM endpoint keeps failing: say so, the template answers meanwhile
+        st.warning(notice)
     if not turns:
         st.caption("在下方输入群众说的话或问的问题（可以原话照录），回车后给出政策依据和建议回复；"
                    "追问会结合前面的对话。接待下一位时点右侧“新群众”。")
