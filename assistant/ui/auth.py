@@ -12,8 +12,8 @@ import secrets
 import streamlit as st
 
 from assistant.ui import resources
-from assistant.users import (MIN_PASSWORD, ROLE_ZH, Account, AccountError, authenticate, count_accounts,
-                             create_first_trainer, get_account)
+from assistant.users import (MIN_PASSWORD, ROLE_ZH, Account, AccountError, count_accounts, create_first_trainer,
+                             get_account, sign_in)
 
 USER_KEY = "auth_user"
 SIG_KEY = "auth_sig"
@@ -88,9 +88,12 @@ def _login_form() -> None:
         submitted = st.form_submit_button("登录", type="primary", key="login_submit")
     st.caption("忘记密码或需要新账号，请联系培训管理员（命令：`python -m assistant.users passwd 用户名`）。")
     if submitted:
-        account = authenticate(resources.engine(), username, password)
-        if account is None:
-            st.error("用户名或密码不正确，或账号已停用：请检查后重试。")
+        cfg = resources.settings()
+        try:   # throttled and audited (assistant.users.sign_in)
+            account = sign_in(resources.engine(), username, password, max_failures=cfg.login_max_failures,
+                              lock_minutes=cfg.login_lock_minutes)
+        except AccountError as err:
+            st.error(str(err))
             return
         _remember(account)
         st.rerun()
