@@ -16,7 +16,8 @@ import re
 from assistant.privacy import speakable
 from assistant.replies.lexicons import banned_phrases, needs
 from assistant.replies.model import Suggestion
-from assistant.replies.templates import FEELINGS, INTENT_NEEDS, SITUATION_FEELINGS, TEMPLATE_SENTENCES
+from assistant.replies.templates import (FEELINGS, INTENT_NEEDS, LISTED_STEP, NEXT_STEP, SITUATION_FEELINGS,
+                                        TEMPLATE_SENTENCES, UNSUPPORTED)
 from assistant.replies.text import bigrams, squash
 
 _POLICY_SIGNAL = re.compile(
@@ -31,12 +32,13 @@ _FRAMING = re.compile(r"^(根据|按照|依据|依照)?《[^》]*》[^，,：:�
 # the terms that make a sentence state a fact a citizen would act on; each must be found in an allowed text
 _UNIT = r"(?:个?工作日|个月|周岁|小时|分钟|星期|万元|元|块|角|天|日|月|年|周|岁|次|份|张|页|%|％|倍|号|楼|层|点)"
 _FACT_TERM = re.compile(
+    r"(?:带|交|提供|提交|准备|出具|开具|持|凭)[^，。；,;]{0,6}?(?:证|表|书|单|卡|照)|"  # a document one must bring
     rf"\d+(?:\.\d+)?{_UNIT}?|[零一二三四五六七八九十百千万两半]+{_UNIT}"  # numbers (with their unit)
     r"|[^\s，。、；：]{0,4}(?:费|收费|免费|补贴|补助|津贴|罚款|押金|金额)"         # fees and amounts
     r"|工作日|日内|天内|期限|时限|当天|当场|即时办结|立等可取|加急|截止"            # deadlines
     r"|原件|复印件|证明|户口本|户口簿|身份证|照片|申请表|结婚证|离婚证|出生证|营业执照|公章|合同|病历|发票"  # materials
     r"|窗口|大厅|服务中心|政务中心|办事处|派出所|街道办|网上办|线上|小程序|APP|官网|公众号|热线"  # places, channels
-    r"|年满|周岁|符合|条件|必须|应当|不予|可以申请|有资格|才能办")                 # conditions
+    r"|年满|周岁|符合|条件|必须|应当|不予|可以申请|有资格|才能|只有|户籍|户口")      # conditions
 
 
 def fact_terms(text: str) -> list[str]:
@@ -50,7 +52,7 @@ def _template_phrases() -> list[str]:
     return out
 
 
-_CLAUSE = re.compile(r"[^。！？!?；;，,：:\n]+")
+_CLAUSE = re.compile(r"[^。！？!?；;，,：:「」\n]+")
 _WHO = re.compile(r"您这边|我们|你们|您|你|我|^(?:说|想了解|想知道|问|反映)|一共\d+项|^\d+[.、．]|[「」]")
 
 
@@ -142,10 +144,14 @@ def validate(s: Suggestion, said: str = "") -> list[str]:
         grounded = sources if s.supported else []
         said_forms = [said, speakable(said)] if said else []
         allowed = grounded + said_forms + _template_phrases()
+        labels = [c.label for c in s.citations]
+        steps = [*NEXT_STEP.values(), LISTED_STEP, UNSUPPORTED]
+        for sentence in unfounded_facts(s.request, grounded + said_forms + labels + steps):
+            problems.append(f"请求中的“{sentence}”说了原文里没有的事实。")
         for name, value in (("观察", s.observation), ("感受", s.feeling), ("需要", s.need)):
             for sentence in unfounded_facts(value, allowed):
                 problems.append(f"{name}中的“{sentence}”说了原文里没有的事实。")
-        parts = [s.observation, s.feeling, s.need, s.request, *s.checklist, *(c.label for c in s.citations)]
+        parts = [s.observation, s.feeling, s.need, s.request, *s.checklist, *labels]
         for channel, text in s.variants.items():
             for sentence in unfounded_facts(text, allowed + parts + _VARIANT_FRAME):
                 problems.append(f"{channel}说法中的“{sentence}”说了原文里没有的事实。")
