@@ -54,13 +54,13 @@ def _too_big(name: str, what: str, todo: str, env: str) -> IngestError:
 def check_file(path: Path, name: str, limits: Limits) -> None:
     """Refuse a file whose size, zip directory or page count is over a limit, reading only its headers."""
     size = os.stat(path).st_size
-    if size > limits.max_file_mb * MB:
-        raise _too_big(name, f"文件有 {_mb(size)}，超过单个文件 {_limit_mb(limits.max_file_mb)} 的上限",
-                       "请拆分成几个较小的文件，或删去其中的图片后再上传", "MAX_FILE_MB")
     suffix = Path(name).suffix.lower()
     if suffix in TEXT_SUFFIXES and size > limits.max_text_file_mb * MB:
         raise _too_big(name, f"文字类文件有 {_mb(size)}，超过 {_limit_mb(limits.max_text_file_mb)} 的上限",
                        "请按章节拆分成几个文件后再上传", "MAX_TEXT_FILE_MB")
+    if size > limits.max_file_mb * MB:
+        raise _too_big(name, f"文件有 {_mb(size)}，超过单个文件 {_limit_mb(limits.max_file_mb)} 的上限",
+                       "请拆分成几个较小的文件，或删去其中的图片后再上传", "MAX_FILE_MB")
     with open(path, "rb") as fh:
         head = fh.read(8)
     if head.startswith(b"PK\x03\x04"):
