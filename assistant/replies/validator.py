@@ -53,11 +53,15 @@ def _template_phrases() -> list[str]:
 
 
 _CLAUSE = re.compile(r"[^。！？!?；;，,：:「」\n]+")
-_WHO = re.compile(r"您这边|我们|你们|您|你|我|^(?:说|想了解|想知道|问|反映)|一共\d+项|^\d+[.、．]|[「」]")
+_WHO = re.compile(r"您这边|我们|你们|您|你|我|一共\d+项|^\d+[.、．]|[「」]")
+_FRAME = re.compile(r"^(?:说|想了解|想知道|想问|问|反映|关于|担心|希望)")
+
+
+_TOPIC = re.compile(r"^关于[^\d，,]{1,12}$")   # "关于户口，我在现有的政策资料里没有找到…": names the matter only
 
 
 def _norm(text: str) -> str:
-    return _WHO.sub("", squash(re.sub(r"[①-⑮]", "", text)))
+    return _FRAME.sub("", _WHO.sub("", squash(re.sub(r"[①-⑮]", "", text))))
 
 
 def unfounded_facts(text: str, allowed: list[str]) -> list[str]:
@@ -67,7 +71,7 @@ def unfounded_facts(text: str, allowed: list[str]) -> list[str]:
     bad = []
     for m in _CLAUSE.finditer(text or ""):
         clause = m.group(0).strip()
-        if not clause or not fact_terms(clause):
+        if not clause or not fact_terms(clause) or _TOPIC.match(clause):
             continue
         core = _norm(clause)
         if core and not any(core in p for p in pool) and not supported(core, pool):
