@@ -78,3 +78,13 @@ def test_any_upload_name_becomes_a_storable_name(tmp_path, raw):
     path.write_bytes(b"x")                 # the file system takes it
     assert path.parent == tmp_path and path.read_bytes() == b"x"
     assert stored_name(raw) == stored      # the same name always maps to the same stored name
+
+
+def test_faq_import_takes_any_upload_name(tmp_path):
+    from assistant.feedback.faq_edit import export_bytes, import_bytes
+
+    entries = [FaqEntry(question="社保卡丢了怎么办？", answer="=到社保经办窗口申请补办。")]
+    long_name = "关于进一步做好社会保障卡服务工作常见问题解答" * 5 + ".csv"
+    for name in (long_name, "../../faq.csv", "a\x00b.csv"):
+        back = import_bytes(name, export_bytes(entries, ".csv"))
+        assert [(e.question, e.answer) for e in back] == [(e.question, e.answer) for e in entries]

@@ -209,3 +209,14 @@ def test_repair_removes_the_file_copy_a_crashed_remove_left(seeded, tmp_path, mo
     assert not copy.exists()
     assert (seeded.settings.data_dir / "files" / seeded.get_document(GOOD[0]).id).is_dir()
     intact(seeded)
+
+
+def test_replace_refuses_a_symlink_and_keeps_the_old_version(seeded, tmp_path):
+    from assistant.ingest import replace_document
+
+    link = tmp_path / "新版.txt"
+    link.symlink_to(write(tmp_path / "outside", "secret.txt", f"机密\n第一条 {SECRET}。\n"))
+    out = replace_document(seeded, GOOD[0], link, user="t")
+    assert out.outcome == "failed" and "符号链接" in out.message
+    assert SECRET not in all_text(seeded)
+    intact(seeded)
