@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 from assistant.config import Settings
 from assistant.documents.chunking import chunk_document
 from assistant.documents.common import cannot_read
-from assistant.documents.limits import Limits, check_chars, check_chunks, check_file
+from assistant.documents.limits import Limits, check_chars, check_chunks, check_file, check_size
 from assistant.documents.loaders import SUPPORTED_SUFFIXES, load_document
 from assistant.documents.model import IngestError, Status
 from assistant.documents.names import display_name, storable, stored_name
@@ -131,6 +131,10 @@ def add_file(kb: KnowledgeBase, path: Path, *, user: str, doc_id: str | None = N
         return refused          # nothing read, nothing recorded
     doc_id = doc_id or doc_id_for(source)
     limits = Limits.of(kb.settings)
+    try:
+        check_size(path, source, limits)       # before the hash reads the whole file
+    except IngestError as err:
+        return _failed(kb, path, doc_id, source, "", err, user)
     sha = file_sha256(path)
     existing = kb.get_document(doc_id)
     same = kb.find_by_sha(sha)
@@ -148,10 +152,7 @@ def add_file(kb: KnowledgeBase, path: Path, *, user: str, doc_id: str | None = N
         if not chunks:
             raise IngestError(Status.EMPTY, f"无法读取《{source}》：文件里没有可用的文字内容，请检查文件后重新上传。")
     except IngestError as err:
-        row = kb.record_failure(doc_id=doc_id, title=Path(source).stem, source=source, kind="policy", sha256=sha,
-                                status=err.status.value, error=err.message, user=user)
-        kept = "（知识库中原有版本保持不变）" if row.status == Status.READY.value else ""
-        return FileOutcome(str(path), "failed", doc_id, row.title, 0, err.status.value, err.message + kept)
+        return _failed(kb, path, doc_id, source, sha, err, user)
     category = loaded.faq[0].category if loaded.kind == "faq" and loaded.faq else ""
     row = kb.put_document(doc_id=doc_id, title=loaded.title, source=source, kind=loaded.kind, sha256=sha,
                           chunks=chunks, user=user, category=category, doc_date=loaded.date,
@@ -162,6 +163,15 @@ def add_file(kb: KnowledgeBase, path: Path, *, user: str, doc_id: str | None = N
                  f"{row.title}: {row.chunk_count} 段")
     return FileOutcome(str(path), outcome, doc_id, row.title, row.chunk_count, row.status,
                        "；".join(loaded.warnings))
+
+
+def _failed(kb: KnowledgeBase, path: Path, doc_id: str, source: str, sha: str, err: IngestError,
+            user: str) -> FileOutcome:
+    """Record why the file could not be used (``ingest.py list`` shows it); a ready version stays as it was."""
+    row = kb.record_failure(doc_id=doc_id, title=Path(source).stem, source=source, kind="policy", sha256=sha,
+                            status=err.status.value, error=err.message, user=user)
+    kept = "（知识库中原有版本保持不变）" if row.status == Status.READY.value else ""
+    return FileOutcome(str(path), "failed", doc_id, row.title, 0, err.status.value, err.message + kept)
 
 
 def _keep_copy(settings: Settings, doc_id: str, path: Path, source: str) -> None:

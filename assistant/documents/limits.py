@@ -53,6 +53,18 @@ def _too_big(name: str, what: str, todo: str, env: str) -> IngestError:
 
 def check_file(path: Path, name: str, limits: Limits) -> None:
     """Refuse a file whose size, zip directory or page count is over a limit, reading only its headers."""
+    size = check_size(path, name, limits)
+    suffix = Path(name).suffix.lower()
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"PK\x03\x04"):
+        _check_zip(path, name, size, limits)
+    elif head.startswith(b"%PDF") or suffix == ".pdf":
+        _check_pdf_pages(path, name, limits)
+
+
+def check_size(path: Path, name: str, limits: Limits) -> int:
+    """The file's size in bytes, refused when over a size limit (from the directory entry: nothing is read)."""
     size = os.stat(path).st_size
     suffix = Path(name).suffix.lower()
     if suffix in TEXT_SUFFIXES and size > limits.max_text_file_mb * MB:
@@ -61,12 +73,7 @@ def check_file(path: Path, name: str, limits: Limits) -> None:
     if size > limits.max_file_mb * MB:
         raise _too_big(name, f"文件有 {_mb(size)}，超过单个文件 {_limit_mb(limits.max_file_mb)} 的上限",
                        "请拆分成几个较小的文件，或删去其中的图片后再上传", "MAX_FILE_MB")
-    with open(path, "rb") as fh:
-        head = fh.read(8)
-    if head.startswith(b"PK\x03\x04"):
-        _check_zip(path, name, size, limits)
-    elif head.startswith(b"%PDF") or suffix == ".pdf":
-        _check_pdf_pages(path, name, limits)
+    return size
 
 
 def _declared_entries(path: Path, size: int) -> int | None:
