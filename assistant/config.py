@@ -43,6 +43,19 @@ class Settings:
     region: str = ""
     # a signed-in page stays signed in across refreshes until this long without use (then: sign in again)
     session_idle_minutes: int = 240
+    # hostile-input limits, checked before the expensive work (README "限额" table lists each with its default)
+    max_file_mb: float = 50.0          # any uploaded or added file
+    max_text_file_mb: float = 10.0     # TXT/MD/HTML/CSV: parsed whole in memory
+    max_inflated_mb: float = 100.0     # DOCX/XLSX/PPTX/OFD: members' total size once unzipped
+    max_zip_entries: int = 5000        # members of one such container
+    max_pages: int = 1000              # PDF pages, PPTX slides, OFD pages
+    max_chars: int = 1_000_000         # characters of text per document
+    max_chunks: int = 3000             # passages per document (each one is embedded under the write lock)
+    llm_deadline_s: float = 3.0        # total time one LLM call may take, connect to last byte
+    llm_breaker_failures: int = 3      # consecutive failed calls that open the breaker
+    llm_breaker_cooldown_s: float = 60.0  # how long an open breaker skips the endpoint
+    login_max_failures: int = 5        # wrong passwords in a row before an account is locked
+    login_lock_minutes: float = 15.0   # how long the lock lasts (a trainer can lift it: assistant.users unlock)
 
     @property
     def db_url(self) -> str:
@@ -91,6 +104,18 @@ ENV_VARS: dict[str, tuple[str, type]] = {
     "ASSISTANT_CACHE_DIR": ("cache_dir", Path),
     "ASSISTANT_REGION": ("region", str),
     "ASSISTANT_SESSION_IDLE_MINUTES": ("session_idle_minutes", int),
+    "MAX_FILE_MB": ("max_file_mb", float),
+    "MAX_TEXT_FILE_MB": ("max_text_file_mb", float),
+    "MAX_INFLATED_MB": ("max_inflated_mb", float),
+    "MAX_ZIP_ENTRIES": ("max_zip_entries", int),
+    "MAX_PAGES": ("max_pages", int),
+    "MAX_CHARS": ("max_chars", int),
+    "MAX_CHUNKS": ("max_chunks", int),
+    "LLM_DEADLINE_S": ("llm_deadline_s", float),
+    "LLM_BREAKER_FAILURES": ("llm_breaker_failures", int),
+    "LLM_BREAKER_COOLDOWN_S": ("llm_breaker_cooldown_s", float),
+    "LOGIN_MAX_FAILURES": ("login_max_failures", int),
+    "LOGIN_LOCK_MINUTES": ("login_lock_minutes", float),
 }
 
 

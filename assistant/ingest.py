@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import shutil
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,12 +13,16 @@ from typing import Callable, Iterable
 
 from assistant.config import Settings
 from assistant.documents.chunking import chunk_document
+from assistant.documents.common import cannot_read
+from assistant.documents.limits import Limits, check_chars, check_chunks, check_file, check_size
 from assistant.documents.loaders import SUPPORTED_SUFFIXES, load_document
 from assistant.documents.model import IngestError, Status
+from assistant.documents.names import display_name, storable, stored_name
 from assistant.store import db
 from assistant.store.kb import KnowledgeBase
 from assistant.store.registry import DocumentRow, file_sha256
 
+log = logging.getLogger(__name__)
 Progress = Callable[[int], None]
 NOINDEX = ".noindex"  # a folder holding this file is skipped when its parent folder is added
 
@@ -53,19 +60,63 @@ def doc_id_for(source: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
+def _wanted(path: Path) -> bool:
+    return (path.suffix.lower() in SUPPORTED_SUFFIXES and not path.name.startswith((".", "~$"))
+            and path.name.lower() != "readme.md")
+
+
+def not_regular(path: Path, name: str | None = None) -> FileOutcome | None:
+    """A failed outcome for a symlink or a special file (device, pipe, socket), judged without following it:
+    ``ln -s /etc/passwd x.txt`` must not put the password file into the knowledge base."""
+    name = name or path.name
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return FileOutcome(str(path), "failed", status=Status.FAILED.value,
+                           message=f"找不到文件“{name}”：请检查路径是否正确。")
+    if stat.S_ISLNK(mode):
+        reason = "这是一个符号链接（快捷方式），为安全起见不读取它指向的文件；请把原文件本身复制到要添加的文件夹里再添加"
+    elif not stat.S_ISREG(mode):
+        reason = "这不是普通文件（可能是设备、管道或套接字），已跳过；请添加普通的文档文件"
+    else:
+        return None
+    err = cannot_read(name, Status.UNSUPPORTED, reason)
+    return FileOutcome(str(path), "failed", status=err.status.value, message=err.message)
+
+
 def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
+    """Regular files to add, and an outcome for each path that is refused. Inside a folder nothing is followed:
+    a symlinked file or folder, or a special file, gets its own refusal instead of being read."""
     files: list[Path] = []
     problems: list[FileOutcome] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            skipped = [d for d in path.rglob(NOINDEX)]  # folders marked as not-for-retrieval (e.g. lexicons)
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                           and not p.name.startswith((".", "~$")) and p.name.lower() != "readme.md"
-                           and not any(marker.parent in p.parents for marker in skipped))
-            files += found
-        elif path.is_file():
-            files.append(path)
+        if path.is_dir():   # a folder named on the command line is used as given; nothing inside is followed
+            for folder, dirs, names in os.walk(path, followlinks=False):
+                here = Path(folder)
+                if (here / NOINDEX).exists():  # folders marked as not-for-retrieval (e.g. lexicons)
+                    dirs[:] = []
+                    continue
+                dirs.sort()
+                for d in list(dirs):
+                    if (here / d).is_symlink():
+                        dirs.remove(d)
+                        problems.append(not_regular(here / d))
+                for name in sorted(names):
+                    child = here / name
+                    if not _wanted(child):
+                        continue
+                    refused = not_regular(child)
+                    if refused is None:
+                        files.append(child)
+                    else:
+                        problems.append(refused)
+        elif os.path.lexists(path):
+            refused = not_regular(path)
+            if refused is None:
+                files.append(path)
+            else:
+                problems.append(refused)
         else:
             problems.append(FileOutcome(str(path), "failed", status=Status.FAILED.value,
                                         message=f"找不到文件或文件夹“{path}”：请检查路径是否正确。"))
@@ -75,8 +126,15 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
 def add_file(kb: KnowledgeBase, path: Path, *, user: str, doc_id: str | None = None, source: str | None = None,
              password: str | None = None, progress: Progress | None = None) -> FileOutcome:
     """Load, chunk and store one file; never leaves a half-indexed document behind."""
-    source = source or path.name
+    source = display_name(source or path.name)
+    if (refused := not_regular(path, source)) is not None:
+        return refused          # nothing read, nothing recorded
     doc_id = doc_id or doc_id_for(source)
+    limits = Limits.of(kb.settings)
+    try:
+        check_size(path, source, limits)       # before the hash reads the whole file
+    except IngestError as err:
+        return _failed(kb, path, doc_id, source, "", err, user)
     sha = file_sha256(path)
     existing = kb.get_document(doc_id)
     same = kb.find_by_sha(sha)
@@ -85,15 +143,16 @@ def add_file(kb: KnowledgeBase, path: Path, *, user: str, doc_id: str | None = N
                 else f"与知识库中的《{same.source}》内容完全相同，已跳过。")
         return FileOutcome(str(path), "unchanged", same.id, same.title, same.chunk_count, same.status, note)
     try:
+        check_file(path, source, limits)       # size, unzipped size, pages: before any parser runs
         loaded = load_document(path, password=password, source=source)
+        check_chars(source, sum(len(s.text) for s in loaded.sections)
+                    + sum(len(e.answer) + sum(map(len, e.questions)) for e in loaded.faq), limits)
         chunks = chunk_document(loaded, doc_id, kb.settings)
+        check_chunks(source, len(chunks), limits)
         if not chunks:
             raise IngestError(Status.EMPTY, f"无法读取《{source}》：文件里没有可用的文字内容，请检查文件后重新上传。")
     except IngestError as err:
-        row = kb.record_failure(doc_id=doc_id, title=Path(source).stem, source=source, kind="policy", sha256=sha,
-                                status=err.status.value, error=err.message, user=user)
-        kept = "（知识库中原有版本保持不变）" if row.status == Status.READY.value else ""
-        return FileOutcome(str(path), "failed", doc_id, row.title, 0, err.status.value, err.message + kept)
+        return _failed(kb, path, doc_id, source, sha, err, user)
     category = loaded.faq[0].category if loaded.kind == "faq" and loaded.faq else ""
     row = kb.put_document(doc_id=doc_id, title=loaded.title, source=source, kind=loaded.kind, sha256=sha,
                           chunks=chunks, user=user, category=category, doc_date=loaded.date,
@@ -106,38 +165,62 @@ def add_file(kb: KnowledgeBase, path: Path, *, user: str, doc_id: str | None = N
                        "；".join(loaded.warnings))
 
 
+def _failed(kb: KnowledgeBase, path: Path, doc_id: str, source: str, sha: str, err: IngestError,
+            user: str) -> FileOutcome:
+    """Record why the file could not be used (``ingest.py list`` shows it); a ready version stays as it was."""
+    row = kb.record_failure(doc_id=doc_id, title=Path(source).stem, source=source, kind="policy", sha256=sha,
+                            status=err.status.value, error=err.message, user=user)
+    kept = "（知识库中原有版本保持不变）" if row.status == Status.READY.value else ""
+    return FileOutcome(str(path), "failed", doc_id, row.title, 0, err.status.value, err.message + kept)
+
+
 def _keep_copy(settings: Settings, doc_id: str, path: Path, source: str) -> None:
     """Keep the stored file so a document can be previewed, exported or re-indexed later."""
     folder = settings.data_dir / "files" / doc_id
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    shutil.copy2(path, folder / Path(source).name)
+    name = Path(source).name
+    shutil.copy2(path, folder / (name if storable(name) else stored_name(name)))
 
 
 def add_paths(kb: KnowledgeBase, paths: Iterable[Path], *, user: str, password: str | None = None,
-              on_file: Callable[[Path], None] | None = None, progress: Progress | None = None) -> Summary:
+              on_file: Callable[[Path], None] | None = None, progress: Progress | None = None,
+              sources: dict[Path, str] | None = None) -> Summary:
+    """``sources``: the name each path is known by when it differs from the file's own (uploads are written under
+    derived names)."""
     files, problems = expand_paths(paths)
     summary = Summary(list(problems))
+    sources = sources or {}
     with kb.writing():
         for path in files:
             if on_file:
                 on_file(path)
+            source = sources.get(path)
             try:
-                summary.outcomes.append(add_file(kb, path, user=user, password=password, progress=progress))
+                summary.outcomes.append(add_file(kb, path, user=user, password=password, progress=progress,
+                                                 source=source))
             except IngestError as err:  # pragma: no cover - add_file converts these
                 summary.outcomes.append(FileOutcome(str(path), "failed", status=err.status.value, message=err.message))
+            except (OSError, ValueError) as exc:   # one file's trouble never aborts the rest of the batch
+                log.warning("adding %s failed: %s", type(exc).__name__, exc)
+                name = display_name(source or path.name)
+                summary.outcomes.append(FileOutcome(str(path), "failed", status=Status.FAILED.value, message=(
+                    f"无法添加《{name}》：读写文件时出错（{type(exc).__name__}），知识库中原有内容不受影响；"
+                    "请稍后重试，仍不行请把文件另存一份再添加。")))
     return summary
 
 
-def replace_document(kb: KnowledgeBase, key: str, new_file: Path, *, user: str,
-                     password: str | None = None, progress: Progress | None = None) -> FileOutcome:
+def replace_document(kb: KnowledgeBase, key: str, new_file: Path, *, user: str, password: str | None = None,
+                     progress: Progress | None = None, source: str | None = None) -> FileOutcome:
     row = require_document(kb, key)
+    if (refused := not_regular(new_file, source)) is not None:
+        return refused
     with kb.writing():
         if file_sha256(new_file) == row.sha256 and row.status == Status.READY.value:
             return FileOutcome(str(new_file), "unchanged", row.id, row.title, row.chunk_count, row.status,
                                f"《{row.source}》内容未变，已跳过。")
-        return add_file(kb, new_file, user=user, doc_id=row.id, source=new_file.name, password=password,
+        return add_file(kb, new_file, user=user, doc_id=row.id, source=source or new_file.name, password=password,
                         progress=progress)
 
 

@@ -5,7 +5,7 @@ There is no default password anywhere: with no accounts the page asks for the fi
 
     python -m assistant.users add 张三 --role trainer        # prompts for the password
     echo 'secret-pass' | python -m assistant.users add 李四 --role staff --password-stdin
-    python -m assistant.users list | disable NAME | enable NAME | passwd NAME
+    python -m assistant.users list | disable NAME | enable NAME | passwd NAME | unlock NAME
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import argparse
 import getpass
 import sys
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import bcrypt
 from sqlalchemy import func, select, update
@@ -132,6 +132,60 @@ def authenticate(engine: Engine, username: str, password: str) -> Account | None
     return _row_to_account(row)
 
 
+WRONG = "用户名或密码不正确，或账号已停用：请检查后重试。"
+_SIGN_IN_ACTIONS = ("login", "login_failed", "login_unlock", "user_passwd")
+
+
+def _utc(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=timezone.utc)
+
+
+def _recent_failures(engine: Engine, username: str, since: datetime) -> list[datetime]:
+    """Failed sign-ins for ``username`` after ``since`` and after its last success, unlock or password change."""
+    from assistant.privacy import mask
+
+    with engine.connect() as conn:
+        rows = conn.execute(select(db.audit.c.action, db.audit.c.at)
+                            .where(db.audit.c.target == mask(username), db.audit.c.action.in_(_SIGN_IN_ACTIONS))
+                            .order_by(db.audit.c.id.desc()).limit(200)).all()
+    failures = []
+    for action, at in rows:
+        if action != "login_failed":
+            break
+        if _utc(at) > since:
+            failures.append(_utc(at))
+    return failures
+
+
+def sign_in(engine: Engine, username: str, password: str, *, max_failures: int = 5, lock_minutes: float = 15.0,
+            now: datetime | None = None) -> Account:
+    """The account, or AccountError with the sentence to show. Every failed sign-in is audited; after
+    ``max_failures`` in a row (within ``lock_minutes``) the name is locked for ``lock_minutes``: attempts, the right
+    password included, are refused without being checked (and audited as ``login_locked``)."""
+    name = (username or "").strip()[:64]
+    now = now or db.now()
+    window = timedelta(minutes=lock_minutes)
+    failures = _recent_failures(engine, name, now - window)
+    if len(failures) >= max_failures:
+        until = sorted(failures)[-max_failures] + window
+        db.audit_log(engine, name, "login_locked", name, f"锁定至 {until:%H:%M} UTC")
+        raise AccountError(f"连续 {max_failures} 次密码错误，账号已暂时锁定：请 {lock_minutes:g} 分钟后再试，"
+                           "或请培训管理员解除锁定（python -m assistant.users unlock 用户名）。")
+    account = authenticate(engine, name, password)
+    if account is None:
+        db.audit_log(engine, name, "login_failed", name, f"第 {len(failures) + 1} 次")
+        raise AccountError(WRONG)
+    db.audit_log(engine, name, "login", name)
+    return account
+
+
+def unlock(engine: Engine, username: str, by: str = "") -> None:
+    """Lift a sign-in lock (the failures before it no longer count)."""
+    if get_account(engine, username) is None:
+        raise AccountError(f"没有名为“{username}”的账号：请先用 list 查看已有账号。")
+    db.audit_log(engine, by or username, "login_unlock", username)
+
+
 def set_password(engine: Engine, username: str, password: str, by: str = "") -> None:
     hashed = hash_password(password)
     with engine.begin() as conn:
@@ -204,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--display", default="", help="显示名，如真实姓名")
     add.add_argument("--password-stdin", action="store_true", help="从标准输入读一行作为密码")
     sub.add_parser("list", help="列出账号")
-    for cmd, text in (("disable", "停用账号"), ("enable", "重新启用账号")):
+    for cmd, text in (("disable", "停用账号"), ("enable", "重新启用账号"), ("unlock", "解除连续输错密码造成的锁定")):
         sub.add_parser(cmd, help=text).add_argument("name")
     pw = sub.add_parser("passwd", help="修改密码")
     pw.add_argument("name")
@@ -226,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.cmd in ("disable", "enable"):
             set_disabled(engine, args.name, args.cmd == "disable", by="命令行")
             print(f"账号 {args.name} 已{'停用' if args.cmd == 'disable' else '启用'}。")
+        elif args.cmd == "unlock":
+            unlock(engine, args.name, by="命令行")
+            print(f"账号 {args.name} 已解除锁定。")
         elif args.cmd == "passwd":
             set_password(engine, args.name, _read_password(args), by="命令行")
             print(f"账号 {args.name} 的密码已修改。")

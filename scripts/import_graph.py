@@ -33,7 +33,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("assistant.bench",),
 ]
 REPLIES_LAYERS: list[tuple[str, ...]] = [
-    ("model", "text", "labelled"),
+    ("model", "text", "labelled", "endpoint"),
     ("lexicons", "vectors", "classifier", "templates", "checklist", "applicability"),
     ("exemplars",),
     ("emotion", "intent", "risk", "tone", "staff"),

@@ -11,6 +11,7 @@ BENCHES = {
     "scale": "assistant.bench.scale",
     "replies": "assistant.bench.replies",
     "dialogues": "assistant.bench.dialogues",
+    "hostile": "assistant.bench.hostile",
 }
 
 

@@ -128,7 +128,9 @@ def _csv_rows(path: Path, name: str) -> list[list[object]]:
         raise cannot_read(name, Status.GARBLED, "无法识别表格的文字编码，请在 Excel 中另存为“CSV UTF-8”或 XLSX") from None
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    from assistant.documents.formula import restore
+
+    return [[restore(c) for c in r] for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
 def _xlsx_sheets(path: Path, name: str) -> list[list[list[object]]]:
@@ -194,4 +196,6 @@ def write_faq_table(entries: list[FaqEntry], path: Path) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(EXPORT_HEADER)
-        writer.writerows(_export_row(e) for e in entries)
+        from assistant.documents.formula import neutralise
+
+        writer.writerows([neutralise(v) for v in _export_row(e)] for e in entries)

@@ -71,6 +71,23 @@ def html_to_text(markup: str) -> tuple[str, str]:
     return re.split(r"\s+[-_|｜]\s+(?=[^-_|｜]*$)", head_title.strip())[0], text
 
 
+MAX_DEPTH = 255   # libxml2 stops building the tree past this depth and drops what is deeper, without an error
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*?(/?)>")
+_VOID = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "source", "track", "wbr",
+         "param", "keygen"}
+
+
+def nesting_depth(markup: str) -> int:
+    """The deepest element nesting in the markup, from the tags alone (no tree is built)."""
+    depth = deepest = 0
+    for closing, tag, selfclosing in _TAG.findall(markup):
+        if tag.lower() in _VOID or selfclosing:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def load_html(path: Path, name: str, title: str | None = None) -> LoadedDocument:
     try:
         markup = _decode(path.read_bytes())
@@ -81,6 +98,9 @@ def load_html(path: Path, name: str, title: str | None = None) -> LoadedDocument
     except Exception as exc:  # noqa: BLE001 - lxml raises parser errors of several kinds
         raise cannot_read(name, Status.BROKEN, "网页文件无法解析，请重新保存网页或复制正文为 TXT 后上传") from exc
     text = clean_text(raw, web=True)
+    if not text and nesting_depth(markup) >= MAX_DEPTH:
+        raise cannot_read(name, Status.BROKEN, f"网页的标签嵌套超过 {MAX_DEPTH} 层（可能是异常或自动生成的页面），"
+                          "解析器读不到里面的文字；请在浏览器中打开，把正文复制到 TXT 文件后再上传")
     if not text:
         raise cannot_read(name, Status.EMPTY, "网页里没有正文文字，请确认保存的是正文页面")
     if looks_garbled(text, expect_chinese=any("\u4e00" <= ch <= "\u9fff" for ch in name)):

@@ -131,10 +131,12 @@ def import_bytes(name: str, data: bytes) -> list[FaqEntry]:
     """Entries from an uploaded CSV/XLSX; raises IngestError with the Chinese reason when unreadable."""
     from assistant.documents.faq_table import read_faq_table
 
+    from assistant.documents.names import display_name, stored_name
+
     with tempfile.TemporaryDirectory(prefix="faq-import-") as tmp:
-        path = Path(tmp) / Path(name).name
+        path = Path(tmp) / stored_name(name)     # any browser-supplied name (too long, NUL, "..") can be written
         path.write_bytes(data)
-        return read_faq_table(path, Path(name).name)
+        return read_faq_table(path, display_name(name))
 
 
 # -- import as a reviewed change ---------------------------------------------------------------------------

@@ -52,7 +52,7 @@ def compose(text: str, triage: Triage, result: RetrievalResult, channel: str = "
         s.mode, s.supported, s.request = "not_found", False, _not_held(result, choice)
         s.related = [_citation(h) for h in choice.related]
         s.variants = build_variants(s)
-        s.problems = validator.validate(s)
+        s.problems = validator.validate(s, text)
         return s
     cited = _cited(choice, result)
     s.citations = [c for _, c in cited]
@@ -76,7 +76,7 @@ def compose(text: str, triage: Triage, result: RetrievalResult, channel: str = "
         step = LISTED_STEP
     s.request = f"根据{first.label}：「{quote}」{step}"
     s.variants = build_variants(s)
-    s.problems = validator.validate(s)
+    s.problems = validator.validate(s, text)
     return s
 
 

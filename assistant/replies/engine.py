@@ -61,6 +61,10 @@ class ReplyEngine:
             self._llm = LLMComposer(self.settings)
         return self._llm
 
+    def llm_notice(self) -> str:
+        """The page's line while the LLM endpoint is paused by its breaker ("" otherwise, and with no LLM)."""
+        return self._llm.notice() if self._llm is not None else ""
+
     def is_empty(self) -> bool:
         return int(self.kb.count()) == 0
 

@@ -3,7 +3,9 @@
 The model only rewords: it sees the numbered passages and must answer in JSON with the four parts. Its draft then
 goes through the same validator as the template (four parts, every policy statement found in a cited passage, no
 服务忌语). A slow, broken or inventive model never reaches staff: on timeout, error or a failed check the template
-composer answers and ``Suggestion.backend`` says "template".
+composer answers and ``Suggestion.backend`` says "template". Every call has a total deadline (``LLM_DEADLINE_S``)
+and goes through a circuit breaker (``replies.endpoint``): an endpoint that keeps failing is left alone for a while
+and the page says so. The model sees the citizen's words with every ID/phone/card number said as "尾号1234".
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from typing import Any
 from assistant.config import Settings
 from assistant.privacy import speakable
 from assistant.replies import composer, validator
+from assistant.replies.endpoint import CircuitBreaker, call_with_deadline
 from assistant.replies.variants import build_variants
 from assistant.replies.checklist import extract_checklist
 from assistant.replies.model import Citation, Suggestion, Triage
@@ -35,11 +38,12 @@ class LLMDraftError(RuntimeError):
 
 
 def make_chat_model(settings: Settings) -> Any:
-    """ChatOpenAI with a short timeout and no retries: a hung server must not hold up the window."""
+    """ChatOpenAI with a short timeout and no retries: a hung server must not hold up the window. The timeout bounds
+    each socket read (so an abandoned call's thread ends soon); the total deadline is ``LLMComposer``'s."""
     from langchain_openai import ChatOpenAI
 
     return ChatOpenAI(base_url=settings.llm_base_url, api_key=settings.llm_api_key, model=settings.llm_model,
-                      timeout=settings.llm_timeout_s, max_retries=0, temperature=0.2)
+                      timeout=min(settings.llm_timeout_s, settings.llm_deadline_s), max_retries=0, temperature=0.2)
 
 
 def _prompt(text: str, triage: Triage, citations: list[Citation]) -> list[tuple[str, str]]:
@@ -69,6 +73,25 @@ class LLMComposer:
         self.settings = settings
         self._model = chat_model
         self.last_error = ""
+        self.breaker = CircuitBreaker(settings.llm_breaker_failures, settings.llm_breaker_cooldown_s)
+
+    def notice(self) -> str:
+        """What the page says while the breaker keeps the endpoint paused ("" when it is not)."""
+        if not self.breaker.is_open():
+            return ""
+        return (f"大模型服务连续 {self.breaker.consecutive} 次没有按时答复或出错，已暂停调用（约 "
+                f"{max(1, round(self.breaker.seconds_left()))} 秒后再试）；在此期间建议答复由模板生成，内容同样只引用原文。")
+
+    def _invoke(self, messages: list[tuple[str, str]]) -> Any:
+        """One call through the breaker, within the total deadline; an endpoint failure counts against it."""
+        self.breaker.before_call()
+        try:
+            reply = call_with_deadline(lambda: self.model.invoke(messages), self.settings.llm_deadline_s)
+        except Exception as exc:
+            self.breaker.failure(f"{type(exc).__name__}: {exc}")
+            raise
+        self.breaker.success()
+        return reply
 
     @property
     def model(self) -> Any:
@@ -82,7 +105,7 @@ class LLMComposer:
         base = composer.compose(text, triage, result, channel, previous=previous)   # citations, checklist, standard answer, protocol
         if base.protocol is not None or not base.supported:
             raise LLMDraftError("风险情况或没有可依据的原文：不交给模型起草。")
-        reply = self.model.invoke(_prompt(speakable(text), triage, base.citations))  # no raw ID/phone numbers sent
+        reply = self._invoke(_prompt(speakable(text), triage, base.citations))  # no raw ID/phone numbers sent
         data = parse_draft(getattr(reply, "content", reply))
         refs = [int(r) - 1 for r in data.get("引用", []) if str(r).strip().isdigit()]
         chosen = [base.citations[i] for i in refs if 0 <= i < len(base.citations)] or base.citations
@@ -92,7 +115,7 @@ class LLMComposer:
                        standard_answer=base.standard_answer, backend="llm", channel=channel)
         s.checklist = extract_checklist(text, [c.text for c in chosen], triage.intent)
         s.variants = build_variants(s)
-        problems = validator.validate(s)
+        problems = validator.validate(s, text)
         if problems:
             raise LLMDraftError("；".join(problems))
         return s
@@ -103,8 +126,11 @@ def compose_with_fallback(text: str, triage: Triage, result: RetrievalResult, ll
     """LLM draft when configured and valid, else the template composer (``backend`` tells which answered)."""
     if llm is not None and not triage.is_risk:
         try:
-            return llm.draft(text, triage, result, channel, previous)
+            drafted = llm.draft(text, triage, result, channel, previous)
         except Exception as exc:  # noqa: BLE001 - any model failure must fall back, never reach staff
             llm.last_error = f"{type(exc).__name__}: {exc}"[:300]
             log.info("LLM draft not used, template answers: %s", type(exc).__name__)
+        else:
+            llm.last_error = ""     # the last call worked: an old error would mislead whoever reads it
+            return drafted
     return composer.compose(text, triage, result, channel, previous=previous)

@@ -1,17 +1,23 @@
-"""Checks every suggestion before staff see it: four parts, grounded 请求, verbatim checklist, no 服务忌语.
+"""Checks every suggestion before staff see it: four parts, grounded 请求, grounded facts in every part and variant,
+verbatim checklist, no 服务忌语.
 
 The one thing a reply must never do is state a rule, deadline, fee or material the knowledge base does not say.
 So any sentence of the 请求 that carries policy content (numbers, fees, time limits, required documents,
 "应当/不予") must be found in a cited passage or the 标准答案 — verbatim, or as a close extract whose numbers all
-appear in that source. The same check guards LLM drafts.
+appear in that source. The other parts (观察/感受/需要) and every channel variant may not state a fact either — a fee,
+deadline, material, place, condition or amount — unless each such term is in a cited passage, the 标准答案, the
+citizen's own words or the template's phrases: an LLM that writes "工本费200元" into 观察 is refused as surely as one
+that writes it into 请求. The same check guards LLM drafts.
 """
 from __future__ import annotations
 
 import re
 
-from assistant.replies.lexicons import banned_phrases
+from assistant.privacy import speakable
+from assistant.replies.lexicons import banned_phrases, needs
 from assistant.replies.model import Suggestion
-from assistant.replies.templates import TEMPLATE_SENTENCES
+from assistant.replies.templates import (FEELINGS, INTENT_NEEDS, LISTED_STEP, NEXT_STEP, SITUATION_FEELINGS,
+                                        TEMPLATE_SENTENCES, UNSUPPORTED)
 from assistant.replies.text import bigrams, squash
 
 _POLICY_SIGNAL = re.compile(
@@ -21,6 +27,56 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?|[零一二三四五六七八九十百千万
 _ABOUT_PREFIX = re.compile(r"^关于[^，,。]{1,20}[，,]")
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _FRAMING = re.compile(r"^(根据|按照|依据|依照)?《[^》]*》[^，,：:「」]{0,12}[，,：:]?|[「」“”\"]|^(规定|要求)[：:，,]")
+
+
+# the terms that make a sentence state a fact a citizen would act on; each must be found in an allowed text
+_UNIT = r"(?:个?工作日|个月|周岁|小时|分钟|星期|万元|元|块|角|天|日|月|年|周|岁|次|份|张|页|%|％|倍|号|楼|层|点)"
+_FACT_TERM = re.compile(
+    r"(?:带|交|提供|提交|准备|出具|开具|持|凭)[^，。；,;]{0,6}?(?:证|表|书|单|卡|照)|"  # a document one must bring
+    rf"\d+(?:\.\d+)?{_UNIT}?|[零一二三四五六七八九十百千万两半]+{_UNIT}"  # numbers (with their unit)
+    r"|[^\s，。、；：]{0,4}(?:费|收费|免费|补贴|补助|津贴|罚款|押金|金额)"         # fees and amounts
+    r"|工作日|日内|天内|期限|时限|当天|当场|即时办结|立等可取|加急|截止"            # deadlines
+    r"|原件|复印件|证明|户口本|户口簿|身份证|照片|申请表|结婚证|离婚证|出生证|营业执照|公章|合同|病历|发票"  # materials
+    r"|窗口|大厅|服务中心|政务中心|办事处|派出所|街道办|网上办|线上|小程序|APP|官网|公众号|热线"  # places, channels
+    r"|年满|周岁|符合|条件|必须|应当|不予|可以申请|有资格|才能|只有|户籍|户口")      # conditions
+
+
+def fact_terms(text: str) -> list[str]:
+    return [m.group(0) for m in _FACT_TERM.finditer(text or "") if m.group(0).strip()]
+
+
+def _template_phrases() -> list[str]:
+    """The template's own words for feelings and needs: project-written, never a fact about a case."""
+    out = [t for pair in FEELINGS.values() for t in pair] + list(SITUATION_FEELINGS.values())
+    out += list(INTENT_NEEDS.values()) + [n.phrase for n in needs()]
+    return out
+
+
+_CLAUSE = re.compile(r"[^。！？!?；;，,：:「」\n]+")
+_WHO = re.compile(r"您这边|我们|你们|您|你|我|一共\d+项|^\d+[.、．]|[「」]")
+_FRAME = re.compile(r"^(?:说|想了解|想知道|想问|问|反映|关于|担心|希望)")
+
+
+_TOPIC = re.compile(r"^关于[^\d，,]{1,12}$")   # "关于户口，我在现有的政策资料里没有找到…": names the matter only
+
+
+def _norm(text: str) -> str:
+    return _FRAME.sub("", _WHO.sub("", squash(re.sub(r"[①-⑮]", "", text))))
+
+
+def unfounded_facts(text: str, allowed: list[str]) -> list[str]:
+    """Clauses of ``text`` that state a fact none of the ``allowed`` texts says: the clause (without pronouns and
+    "您说/想了解" framing) must be in an allowed text, or a close extract of one that keeps every number."""
+    pool = [_norm(a) for a in allowed if a]
+    bad = []
+    for m in _CLAUSE.finditer(text or ""):
+        clause = m.group(0).strip()
+        if not clause or not fact_terms(clause) or _TOPIC.match(clause):
+            continue
+        core = _norm(clause)
+        if core and not any(core in p for p in pool) and not supported(core, pool):
+            bad.append(clause)
+    return bad
 
 
 def supported(claim: str, sources: list[str], min_cover: float = 0.8) -> bool:
@@ -73,8 +129,9 @@ def sources_of(s: Suggestion) -> list[str]:
     return texts
 
 
-def validate(s: Suggestion) -> list[str]:
-    """Problems found, as Chinese sentences for the trainer's report (empty: the suggestion passed)."""
+def validate(s: Suggestion, said: str = "") -> list[str]:
+    """Problems found, as Chinese sentences for the trainer's report (empty: the suggestion passed). ``said``: the
+    citizen's words (观察 may restate them; 请求 may not lean on them)."""
     problems: list[str] = []
     sources = sources_of(s)
     if s.protocol is not None:
@@ -88,6 +145,20 @@ def validate(s: Suggestion) -> list[str]:
             problems.append("请求没有引用任何政策原文或标准答案。")
         for claim in unsupported_claims(s.request, sources if s.supported else []):
             problems.append(f"请求中的“{claim}”在引用的原文里找不到依据。")
+        grounded = sources if s.supported else []
+        said_forms = [said, speakable(said)] if said else []
+        allowed = grounded + said_forms + _template_phrases()
+        labels = [c.label for c in s.citations]
+        steps = [*NEXT_STEP.values(), LISTED_STEP, UNSUPPORTED]
+        for sentence in unfounded_facts(s.request, grounded + said_forms + labels + steps):
+            problems.append(f"请求中的“{sentence}”说了原文里没有的事实。")
+        for name, value in (("观察", s.observation), ("感受", s.feeling), ("需要", s.need)):
+            for sentence in unfounded_facts(value, allowed):
+                problems.append(f"{name}中的“{sentence}”说了原文里没有的事实。")
+        parts = [s.observation, s.feeling, s.need, s.request, *s.checklist, *labels]
+        for channel, text in s.variants.items():
+            for sentence in unfounded_facts(text, allowed + parts + _VARIANT_FRAME):
+                problems.append(f"{channel}说法中的“{sentence}”说了原文里没有的事实。")
         for item in s.checklist:
             if not supported(item, sources, min_cover=1.01):
                 problems.append(f"一次性告知清单中的“{item}”不是引用原文的内容。")
@@ -95,3 +166,9 @@ def validate(s: Suggestion) -> list[str]:
     for phrase in sorted({p for t in texts for p in banned_in(t, sources)}):
         problems.append(f"含有服务忌语“{phrase}”。")
     return problems
+
+
+# the words the channel variants add around the parts (variants.build_variants)
+_VARIANT_FRAME = ["先生/女士，您好。请问还有什么需要我帮您的吗？", "您好！您反映的问题已收悉。我们理解",
+                  "经查，现有政策资料中暂未找到关于这一问题的明确规定。我们将向负责该业务的科室核实后，再给您准确答复。",
+                  "具体事项如下：如有疑问，欢迎再与我们联系。感谢您的理解与支持。特此答复。"]

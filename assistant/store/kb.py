@@ -9,6 +9,7 @@ record format and paging ``store.records``; this module orders the two.
 """
 from __future__ import annotations
 
+import shutil
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
@@ -29,6 +30,7 @@ from assistant.store.registry import DocumentRow, Registry
 __all__ = ["KnowledgeBase"]
 
 Progress = Callable[[int], None]
+FILES_DIR = "files"   # data_dir/files/<doc_id>/: the stored copy of each document's file (assistant.ingest)
 
 
 class KnowledgeBase:
@@ -274,13 +276,25 @@ class KnowledgeBase:
         self.collection.delete(where={"$and": [{"doc_id": doc_id}, {"revision": revision}]})
 
     def repair(self) -> int:
-        """Delete chunks no registry row points at (left by an interrupted write). Returns how many."""
+        """Delete chunks no registry row points at (left by an interrupted write), and stored file copies of
+        documents the registry no longer has (a remove interrupted after its row went). Returns the chunk count."""
         current = self.registry.current_revisions()
         stale = [rid for page in pages(self._get_collection, include=["metadatas"])
                  for rid, meta in zip(page["ids"], page["metadatas"]) if not is_current(meta, current)]
         delete_ids(self._get_collection, stale)
         self._resync_chunk_meta()
+        self._remove_orphan_copies()
         return len(stale)
+
+    def _remove_orphan_copies(self) -> list[str]:
+        folder = self.settings.data_dir / FILES_DIR
+        if not folder.is_dir():
+            return []
+        known = {row.id for row in self.documents()}
+        orphans = [d for d in folder.iterdir() if d.is_dir() and not d.is_symlink() and d.name not in known]
+        for d in orphans:
+            shutil.rmtree(d, ignore_errors=True)
+        return [d.name for d in orphans]
 
     def _resync_chunk_meta(self) -> None:
         """Make the chunk copies of region and validity agree with the registry (after an interrupted edit)."""

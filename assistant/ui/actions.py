@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
+from assistant.documents.names import display_name, stored_name
 from assistant.ingest import FileOutcome, Summary, add_paths, remove_document, replace_document
 from assistant.store.kb import KnowledgeBase
 from assistant.store.lock import StoreLocked
@@ -36,22 +37,26 @@ def trainer_write(kb: KnowledgeBase, actor: str) -> Iterator[str]:
         lock.release()
 
 
-def _safe_name(name: str) -> str:
-    return Path(name.replace("\\", "/")).name or "未命名文件"
-
-
 def upload(kb: KnowledgeBase, files: list[tuple[str, bytes]], actor: str,
            on_file: Callable[[int, str], None] | None = None, password: str | None = None) -> Summary:
-    """Add uploaded files (name, bytes); each gets its own outcome, a failed one changes nothing else."""
+    """Add uploaded files (name, bytes); each gets its own outcome, a failed one changes nothing else.
+
+    Each file is written under a derived name (``documents.names``) in its own folder, so no browser-supplied
+    name (too long, ``..``, NUL) can fail to store or collide; the original name is what users see."""
     with trainer_write(kb, actor) as user, tempfile.TemporaryDirectory(prefix="upload-") as tmp:
-        paths = []
-        for name, data in files:
-            path = Path(tmp) / _safe_name(name)
+        paths, sources = [], {}
+        for i, (name, data) in enumerate(files):
+            path = Path(tmp) / str(i) / stored_name(name)
+            path.parent.mkdir()
             path.write_bytes(data)
             paths.append(path)
+            sources[path] = display_name(name)
         done = iter(range(1, len(paths) + 1))
-        return add_paths(kb, paths, user=user, password=password or None,
-                         on_file=(lambda p: on_file(next(done), p.name)) if on_file else None)
+        summary = add_paths(kb, paths, user=user, sources=sources, password=password or None,
+                            on_file=(lambda p: on_file(next(done), sources[p])) if on_file else None)
+        for o in summary.outcomes:
+            o.path = sources.get(Path(o.path), o.path)   # the page shows the name the trainer uploaded
+        return summary
 
 
 def replace(kb: KnowledgeBase, doc_id: str, name: str, data: bytes, actor: str,
@@ -60,11 +65,13 @@ def replace(kb: KnowledgeBase, doc_id: str, name: str, data: bytes, actor: str,
     from assistant.feedback import versions
 
     with trainer_write(kb, actor) as user, tempfile.TemporaryDirectory(prefix="replace-") as tmp:
-        path = Path(tmp) / _safe_name(name)
+        path = Path(tmp) / stored_name(name)
         path.write_bytes(data)
         row = kb.get_document(doc_id)
         kept = versions.keep(kb, row, by=user, reason="替换文档") if row is not None else None
-        outcome = replace_document(kb, doc_id, path, user=user, password=password or None)
+        outcome = replace_document(kb, doc_id, path, user=user, password=password or None,
+                                   source=display_name(name))
+        outcome.path = display_name(name)
         if outcome.outcome in ("failed", "unchanged") and kept is not None:
             shutil.rmtree(kept.path.parent, ignore_errors=True)  # nothing was replaced: nothing to undo
         return outcome
@@ -75,7 +82,7 @@ def preview_replace(kb: KnowledgeBase, doc_id: str, name: str, data: bytes, pass
     from assistant.feedback import versions
 
     with tempfile.TemporaryDirectory(prefix="preview-") as tmp:
-        path = Path(tmp) / _safe_name(name)
+        path = Path(tmp) / stored_name(name)
         path.write_bytes(data)
         doc = kb.get_document(doc_id)
         preview = versions.preview_replace(kb, doc, path, password=password or None)

@@ -12,7 +12,7 @@ import streamlit as st
 import assistant.sessions as sessions
 from assistant.ui import resources, zh
 from assistant.users import (MIN_PASSWORD, ROLE_ZH, Account, AccountError, authenticate, count_accounts,
-                             create_first_trainer, set_password)
+                             create_first_trainer, set_password, sign_in)
 
 TOKEN_KEY = "auth_token"
 COOKIE = "ckzs_session"
@@ -114,9 +114,12 @@ def _login_form() -> None:
         submitted = st.form_submit_button("登录", type="primary", key="login_submit")
     st.caption("忘记密码或需要新账号，请联系本单位的培训管理员：在“账号”页可以重置密码、添加账号。")
     if submitted:
-        account = authenticate(resources.engine(), username, password)
-        if account is None:
-            st.error("用户名或密码不正确，或账号已停用：请检查后重试。")
+        cfg = resources.settings()
+        try:   # throttled and audited (assistant.users.sign_in)
+            account = sign_in(resources.engine(), username, password, max_failures=cfg.login_max_failures,
+                              lock_minutes=cfg.login_lock_minutes)
+        except AccountError as err:
+            st.error(str(err))
             return
         _remember(account)
         st.rerun()

@@ -51,6 +51,8 @@ with main:
     reply = resources.reply_engine()  # loads the model once per process, before the first question
     sample_notice(kb)
     guide.trainer_guide(kb, account)
+    if notice := reply.llm_notice():   # the LLM endpoint keeps failing: say so, the template answers meanwhile
+        st.warning(notice)
     if not turns:
         st.caption(guide.STAFF_HINT)
     for i, turn in enumerate(turns):
