@@ -1,0 +1,145 @@
+"""Offline OCR for image-only PDF pages, scans and photos.
+
+RapidOCR (Apache-2.0) with the PP-OCRv6 ONNX models that its wheel ships: the engine is built with explicit paths to
+those files, because without them RapidOCR fetches models from the network. Chosen over Debian's tesseract chi_sim by
+measurement (`python -m assistant.bench ingest`, README). Red seal ink is whitened before recognition so a 公章 over
+the text neither hides it nor adds its own ring text; page furniture (page numbers, running headers) is dropped later
+by the same cleaning as text pages.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+# Below this character-weighted mean recognition score a page goes to a trainer for a check instead of being
+# silently ready (clean and skewed scans here score >= 0.95; blurred or stamped-over ones fall under 0.85).
+LOW_CONFIDENCE = 0.85
+PagesProgress = Callable[[int, int], None]   # (pages done, pages to OCR)
+
+
+class OcrUnavailable(RuntimeError):
+    """The OCR engine or its models are not installed."""
+
+
+@dataclass
+class OcrLine:
+    text: str
+    score: float
+    box: tuple[float, float, float, float]   # x0, y0, x1, y1 in pixels
+
+
+@dataclass
+class OcrPage:
+    text: str
+    confidence: float   # character-weighted mean score, 0 when nothing was read
+    lines: int
+
+
+_ENGINE = None
+_ENGINE_LOCK = threading.Lock()
+
+
+def _model_files() -> dict[str, Path]:
+    try:
+        import rapidocr
+    except ImportError as exc:
+        raise OcrUnavailable("rapidocr is not installed") from exc
+    root = Path(rapidocr.__file__).parent / "models"
+    files = {"Det": root / "PP-OCRv6_det_small.onnx", "Cls": root / "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
+             "Rec": root / "PP-OCRv6_rec_small.onnx"}
+    missing = [p.name for p in files.values() if not p.is_file()]
+    if missing:
+        raise OcrUnavailable(f"rapidocr models missing: {', '.join(missing)}")
+    return files
+
+
+def engine():
+    """The process-wide RapidOCR engine (1.3 s to build), loaded from the wheel's own model files only."""
+    global _ENGINE
+    with _ENGINE_LOCK:
+        if _ENGINE is None:
+            from rapidocr import RapidOCR
+
+            params = {"Global.log_level": "error"}
+            params.update({f"{task}.model_path": str(path) for task, path in _model_files().items()})
+            _ENGINE = RapidOCR(params=params)
+        return _ENGINE
+
+
+def available() -> bool:
+    try:
+        _model_files()
+        return True
+    except OcrUnavailable:
+        return False
+
+
+def drop_seal(rgb: np.ndarray) -> np.ndarray:
+    """Whiten red ink (seals, red 版头 lines drawn over text); black text under a seal stays black."""
+    if rgb.ndim != 3 or rgb.shape[2] < 3:
+        return rgb
+    r, g, b = (rgb[..., i].astype(np.int16) for i in range(3))
+    red = (r > 110) & (r - np.maximum(g, b) > 50)
+    if not red.any():
+        return rgb
+    out = rgb[..., :3].copy()
+    out[red] = 255
+    return out
+
+
+def read_lines(rgb: np.ndarray) -> list[OcrLine]:
+    result = engine()(drop_seal(rgb))
+    if result is None or getattr(result, "txts", None) is None:
+        return []
+    out = []
+    for box, text, score in zip(result.boxes, result.txts, result.scores):
+        pts = np.asarray(box, dtype=float)
+        if text and text.strip():
+            out.append(OcrLine(text.strip(), float(score),
+                               (pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max())))
+    return out
+
+
+def lines_to_text(lines: list[OcrLine]) -> str:
+    """Reading order: boxes whose vertical centres fall within half a line height form one row, left to right;
+    cells of a table row stay on one line separated by spaces."""
+    rows: list[list[OcrLine]] = []
+    for line in sorted(lines, key=lambda ln: (ln.box[1] + ln.box[3]) / 2):
+        centre = (line.box[1] + line.box[3]) / 2
+        height = max(1.0, line.box[3] - line.box[1])
+        if rows:
+            last = rows[-1]
+            last_centre = sum((ln.box[1] + ln.box[3]) / 2 for ln in last) / len(last)
+            if abs(centre - last_centre) < 0.5 * height:
+                last.append(line)
+                continue
+        rows.append([line])
+    return "\n".join(" ".join(ln.text for ln in sorted(row, key=lambda ln: ln.box[0])) for row in rows)
+
+
+def confidence(lines: list[OcrLine]) -> float:
+    chars = sum(len(ln.text) for ln in lines)
+    return sum(ln.score * len(ln.text) for ln in lines) / chars if chars else 0.0
+
+
+def ocr_image(rgb: np.ndarray) -> OcrPage:
+    lines = read_lines(rgb)
+    return OcrPage(lines_to_text(lines), confidence(lines), len(lines))
+
+
+def render_pdf_page(path: Path, index: int, password: str | None = None, long_side: int = 2400) -> np.ndarray:
+    """One PDF page as an RGB array, scaled so its long side is about ``long_side`` px (~200 dpi on A4)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path), password=password or None)
+    try:
+        page = pdf[index]
+        width, height = page.get_size()
+        scale = min(4.0, max(1.0, long_side / max(width, height, 1)))
+        return np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
+    finally:
+        pdf.close()
