@@ -143,3 +143,33 @@ def render_pdf_page(path: Path, index: int, password: str | None = None, long_si
         return np.asarray(page.render(scale=scale).to_pil().convert("RGB"))
     finally:
         pdf.close()
+
+
+def mean_confidence(pages: list[OcrPage]) -> float | None:
+    chars = [(len(p.text.replace(" ", "")), p.confidence) for p in pages if p.text.strip()]
+    total = sum(n for n, _ in chars)
+    return sum(n * c for n, c in chars) / total if total else None
+
+
+def low_confidence_note(results: dict[int, OcrPage]) -> str:
+    """The review reason for pages read with low confidence, "" when every page read well."""
+    from assistant.documents.quality import page_list
+
+    low = sorted(p for p, r in results.items() if r.text.strip() and r.confidence < LOW_CONFIDENCE)
+    if not low:
+        return ""
+    worst = min(results[p].confidence for p in low)
+    return (f"{page_list(low)}文字识别（OCR）置信度偏低（最低 {worst:.2f}），"
+            "请对照原件抽查识别结果，确认无误后再启用")
+
+
+def image_frames(path: Path, max_frames: int = 200) -> list[np.ndarray]:
+    """RGB frames of a JPG/PNG/BMP/TIFF (multi-page TIFF: one per page), upright by the camera's EXIF tag."""
+    from PIL import Image, ImageOps
+
+    frames = []
+    with Image.open(path) as img:
+        for i in range(min(getattr(img, "n_frames", 1), max_frames)):
+            img.seek(i)
+            frames.append(np.asarray(ImageOps.exif_transpose(img).convert("RGB")))
+    return frames
