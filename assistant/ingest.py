@@ -11,7 +11,9 @@ from typing import Callable, Iterable
 from assistant.config import Settings
 from assistant.documents.chunking import chunk_document
 from assistant.documents.loaders import SUPPORTED_SUFFIXES, load_document
-from assistant.documents.model import IngestError, Status
+from assistant.documents.model import IngestError, LoadedDocument, Status
+from assistant.documents.ocr import PagesProgress
+from assistant.documents.quality import NOT_POLICY, not_policy_kind
 from assistant.store import db
 from assistant.store.kb import KnowledgeBase
 from assistant.store.registry import DocumentRow, file_sha256
@@ -72,8 +74,19 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
     return files, problems
 
 
+def review_reason(loaded: LoadedDocument) -> str:
+    """Why a trainer must look before this document is cited: text that is not policy prose, low OCR confidence."""
+    reasons = []
+    if loaded.kind == "policy" and (kind := not_policy_kind("\n".join(s.text for s in loaded.sections))):
+        reasons.append(f"{NOT_POLICY}（看起来像{kind}）")
+    if loaded.review:
+        reasons.append(loaded.review)
+    return "；".join(reasons) + ("。" if reasons else "")
+
+
 def add_file(kb: KnowledgeBase, path: Path, *, user: str, doc_id: str | None = None, source: str | None = None,
-             password: str | None = None, progress: Progress | None = None) -> FileOutcome:
+             password: str | None = None, progress: Progress | None = None,
+             on_page: PagesProgress | None = None) -> FileOutcome:
     """Load, chunk and store one file; never leaves a half-indexed document behind."""
     source = source or path.name
     doc_id = doc_id or doc_id_for(source)
@@ -85,25 +98,27 @@ def add_file(kb: KnowledgeBase, path: Path, *, user: str, doc_id: str | None = N
                 else f"与知识库中的《{same.source}》内容完全相同，已跳过。")
         return FileOutcome(str(path), "unchanged", same.id, same.title, same.chunk_count, same.status, note)
     try:
-        loaded = load_document(path, password=password, source=source)
+        loaded = load_document(path, password=password, source=source, on_page=on_page)
         chunks = chunk_document(loaded, doc_id, kb.settings)
         if not chunks:
             raise IngestError(Status.EMPTY, f"无法读取《{source}》：文件里没有可用的文字内容，请检查文件后重新上传。")
     except IngestError as err:
         row = kb.record_failure(doc_id=doc_id, title=Path(source).stem, source=source, kind="policy", sha256=sha,
                                 status=err.status.value, error=err.message, user=user)
-        kept = "（知识库中原有版本保持不变）" if row.status == Status.READY.value else ""
+        kept = "（知识库中原有版本保持不变）" if row.status in (Status.READY.value, Status.REVIEW.value) else ""
         return FileOutcome(str(path), "failed", doc_id, row.title, 0, err.status.value, err.message + kept)
     category = loaded.faq[0].category if loaded.kind == "faq" and loaded.faq else ""
+    review = review_reason(loaded)
     row = kb.put_document(doc_id=doc_id, title=loaded.title, source=source, kind=loaded.kind, sha256=sha,
                           chunks=chunks, user=user, category=category, doc_date=loaded.date,
-                          warnings=loaded.warnings, progress=progress)
+                          warnings=loaded.warnings, progress=progress, review=review,
+                          ocr_confidence=loaded.ocr_confidence, ocr_pages=loaded.ocr_pages)
     _keep_copy(kb.settings, doc_id, path, source)
     outcome = "replaced" if existing is not None and existing.status == Status.READY.value else "added"
     db.audit_log(kb.engine, user, "replace" if outcome == "replaced" else "add", source,
                  f"{row.title}: {row.chunk_count} 段")
-    return FileOutcome(str(path), outcome, doc_id, row.title, row.chunk_count, row.status,
-                       "；".join(loaded.warnings))
+    notes = ([f"待确认，暂不引用：{review}"] if review else []) + loaded.warnings
+    return FileOutcome(str(path), outcome, doc_id, row.title, row.chunk_count, row.status, "；".join(notes))
 
 
 def _keep_copy(settings: Settings, doc_id: str, path: Path, source: str) -> None:
@@ -116,7 +131,8 @@ def _keep_copy(settings: Settings, doc_id: str, path: Path, source: str) -> None
 
 
 def add_paths(kb: KnowledgeBase, paths: Iterable[Path], *, user: str, password: str | None = None,
-              on_file: Callable[[Path], None] | None = None, progress: Progress | None = None) -> Summary:
+              on_file: Callable[[Path], None] | None = None, progress: Progress | None = None,
+              on_page: PagesProgress | None = None) -> Summary:
     files, problems = expand_paths(paths)
     summary = Summary(list(problems))
     with kb.writing():
@@ -124,21 +140,32 @@ def add_paths(kb: KnowledgeBase, paths: Iterable[Path], *, user: str, password: 
             if on_file:
                 on_file(path)
             try:
-                summary.outcomes.append(add_file(kb, path, user=user, password=password, progress=progress))
+                summary.outcomes.append(add_file(kb, path, user=user, password=password, progress=progress,
+                                                 on_page=on_page))
             except IngestError as err:  # pragma: no cover - add_file converts these
                 summary.outcomes.append(FileOutcome(str(path), "failed", status=err.status.value, message=err.message))
     return summary
 
 
 def replace_document(kb: KnowledgeBase, key: str, new_file: Path, *, user: str,
-                     password: str | None = None, progress: Progress | None = None) -> FileOutcome:
+                     password: str | None = None, progress: Progress | None = None,
+                     on_page: PagesProgress | None = None) -> FileOutcome:
     row = require_document(kb, key)
     with kb.writing():
         if file_sha256(new_file) == row.sha256 and row.status == Status.READY.value:
             return FileOutcome(str(new_file), "unchanged", row.id, row.title, row.chunk_count, row.status,
                                f"《{row.source}》内容未变，已跳过。")
         return add_file(kb, new_file, user=user, doc_id=row.id, source=new_file.name, password=password,
-                        progress=progress)
+                        progress=progress, on_page=on_page)
+
+
+def confirm_document(kb: KnowledgeBase, key: str, *, user: str) -> DocumentRow:
+    """A trainer confirms a document flagged for review; it is cited from then on."""
+    row = require_document(kb, key)
+    if row.status != Status.REVIEW.value:
+        raise LookupError(f"《{row.title}》不在待确认状态（当前：{row.status}），无需确认。")
+    with kb.writing():
+        return kb.confirm_document(row.id, user)
 
 
 def remove_document(kb: KnowledgeBase, key: str, *, user: str) -> DocumentRow:

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from assistant.ingest import FileOutcome, Summary, add_paths, remove_document, replace_document
+from assistant.ingest import FileOutcome, Summary, add_paths, confirm_document, remove_document, replace_document
 from assistant.store.kb import KnowledgeBase
 from assistant.store.lock import StoreLocked
 from assistant.store.registry import DocumentRow
@@ -40,7 +40,8 @@ def _safe_name(name: str) -> str:
 
 
 def upload(kb: KnowledgeBase, files: list[tuple[str, bytes]], actor: str,
-           on_file: Callable[[int, str], None] | None = None) -> Summary:
+           on_file: Callable[[int, str], None] | None = None,
+           on_page: Callable[[int, int], None] | None = None) -> Summary:
     """Add uploaded files (name, bytes); each gets its own outcome, a failed one changes nothing else."""
     with trainer_write(kb, actor) as user, tempfile.TemporaryDirectory(prefix="upload-") as tmp:
         paths = []
@@ -49,7 +50,7 @@ def upload(kb: KnowledgeBase, files: list[tuple[str, bytes]], actor: str,
             path.write_bytes(data)
             paths.append(path)
         done = iter(range(1, len(paths) + 1))
-        return add_paths(kb, paths, user=user,
+        return add_paths(kb, paths, user=user, on_page=on_page,
                          on_file=(lambda p: on_file(next(done), p.name)) if on_file else None)
 
 
@@ -58,6 +59,14 @@ def replace(kb: KnowledgeBase, doc_id: str, name: str, data: bytes, actor: str) 
         path = Path(tmp) / _safe_name(name)
         path.write_bytes(data)
         return replace_document(kb, doc_id, path, user=user)
+
+
+def confirm(kb: KnowledgeBase, doc_id: str, actor: str) -> DocumentRow:
+    with trainer_write(kb, actor) as user:
+        try:
+            return confirm_document(kb, doc_id, user=user)
+        except LookupError as err:
+            raise ActionError(err.args[0]) from None
 
 
 def delete(kb: KnowledgeBase, doc_id: str, actor: str) -> DocumentRow:
