@@ -84,6 +84,18 @@ def review_reason(loaded: LoadedDocument) -> str:
     return "；".join(reasons) + ("。" if reasons else "")
 
 
+def distinct_title(kb: KnowledgeBase, doc_id: str, loaded: LoadedDocument, source: str) -> str:
+    """The document's title, told apart from another document that already has it (four files titled 编制说明,
+    two versions of one notice): by its date when the dates differ, else by its file name. Staff see this title in
+    the list and in every citation."""
+    others = [r for r in kb.documents() if r.id != doc_id and r.title == loaded.title]
+    if not others:
+        return loaded.title
+    if loaded.date and all(r.doc_date != loaded.date for r in others):
+        return f"{loaded.title}（{loaded.date}）"
+    return f"{loaded.title}（{Path(source).name}）"
+
+
 def add_file(kb: KnowledgeBase, path: Path, *, user: str, doc_id: str | None = None, source: str | None = None,
              password: str | None = None, progress: Progress | None = None,
              on_page: PagesProgress | None = None) -> FileOutcome:
@@ -99,6 +111,7 @@ def add_file(kb: KnowledgeBase, path: Path, *, user: str, doc_id: str | None = N
         return FileOutcome(str(path), "unchanged", same.id, same.title, same.chunk_count, same.status, note)
     try:
         loaded = load_document(path, password=password, source=source, on_page=on_page)
+        loaded.title = distinct_title(kb, doc_id, loaded, source)
         chunks = chunk_document(loaded, doc_id, kb.settings)
         if not chunks:
             raise IngestError(Status.EMPTY, f"无法读取《{source}》：文件里没有可用的文字内容，请检查文件后重新上传。")
