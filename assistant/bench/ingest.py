@@ -1,6 +1,7 @@
-"""`python -m assistant.bench ingest --corpus ../shared/data/ncpqa/corpus.jsonl`
+"""`python -m assistant.bench ingest [--parts ocr,samples,pdf,corpus] --corpus ../shared/data/ncpqa/corpus.jsonl`
 
-Ingests a JSONL corpus ({id, text}) through the real path (files on disk -> loaders -> cleaning -> chunking ->
+Parts: OCR accuracy and speed on rendered pages (bench.ocr), the real sample files and a 100-page text PDF end to
+end (bench.ingest_files), and the corpus run below. Corpus: ingests a JSONL corpus ({id, text}) through the real path (files on disk -> loaders -> cleaning -> chunking ->
 embedding -> chromadb + registry) into a temporary store, and prints time, docs/s and chunks/s. Baseline measured
 in the same run: embedding the very same chunk texts alone, so the ratio shows what the rest of the pipeline costs.
 """
@@ -36,7 +37,24 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m assistant.bench ingest")
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--limit", type=int, default=None, help="only the first N documents")
+    ap.add_argument("--parts", default="ocr,samples,pdf,corpus",
+                    help="comma-separated: ocr (rendered pages), samples (ingestion_samples), pdf (100 pages), corpus")
+    ap.add_argument("--ocr-pages", type=int, default=2, help="rendered pages per OCR condition and engine")
     args = ap.parse_args(argv)
+    parts = {p.strip() for p in args.parts.split(",") if p.strip()}
+    if "ocr" in parts:
+        from assistant.bench import ocr
+
+        ocr.print_table(ocr.run(args.ocr_pages))
+    if parts & {"samples", "pdf"}:
+        from assistant.bench import ingest_files
+
+        if "samples" in parts:
+            ingest_files.samples(get_settings())
+        if "pdf" in parts:
+            ingest_files.hundred_page_pdf(get_settings())
+    if "corpus" not in parts:
+        return 0
     if not args.corpus.exists():
         print(f"找不到语料 {args.corpus}（需要 ../shared/data）。")
         return 2
