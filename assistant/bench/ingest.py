@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         from assistant.bench import ocr
 
         ocr.print_table(ocr.run(args.ocr_pages))
+        ocr.sample_scans(PROJECT_ROOT.parent / "shared" / "data" / "ingestion_samples")
     if parts & {"samples", "pdf"}:
         from assistant.bench import ingest_files
 

@@ -180,3 +180,36 @@ def print_table(results: list[OcrResult] | str) -> None:
             a, b = by[(True, cond)], by[(False, cond)]
             print(f"  {cond}: accuracy rapidocr/tesseract {a.accuracy / max(b.accuracy, 1e-9):.2f}x, "
                   f"speed {(a.pages / a.seconds) / (b.pages / b.seconds):.2f}x")
+
+
+def sample_scans(samples: Path) -> None:
+    """The image-only sample pages: no exact reference text exists, so RapidOCR's text is compared with tesseract's
+    (eng+chi_sim) on the same rendering; agreement near 1 means both engines read the same characters."""
+    from assistant.documents import ocr
+
+    pages = [(samples / "ocrmypdf" / "c02-22.pdf", 0), (samples / "ocrmypdf" / "skew.pdf", 0),
+             (samples / "chatchat" / "ocr_test.jpg", None)]
+    pages = [(p, i) for p, i in pages if p.exists()]
+    if not pages:
+        print("跳过样例扫描页：找不到 ../shared/data/ingestion_samples。")
+        return
+    has_tess = shutil.which("tesseract") is not None
+    print(f"\n{'sample page':28} {'chars':>6} {'conf':>6} {'rapid s':>8} {'tess s':>7} {'agreement':>9}")
+    for path, index in pages:
+        image = ocr.render_pdf_page(path, index) if index is not None else ocr.image_frames(path)[0]
+        t0 = time.perf_counter()
+        page = ocr.ocr_image(image)
+        rapid_s = time.perf_counter() - t0
+        tess_s, agree = float("nan"), float("nan")
+        if has_tess:
+            from PIL import Image
+
+            with tempfile.TemporaryDirectory() as tmp:
+                png = Path(tmp) / "p.png"
+                Image.fromarray(image).save(png)
+                t1 = time.perf_counter()
+                tess = subprocess.run(["tesseract", str(png), "stdout", "-l", "eng+chi_sim"], capture_output=True,
+                                      text=True, timeout=300, check=False).stdout
+                tess_s = time.perf_counter() - t1
+            agree = char_accuracy(tess, page.text)
+        print(f"{path.name:28} {len(_norm(page.text)):6d} {page.confidence:6.3f} {rapid_s:8.1f} {tess_s:7.1f} {agree:9.3f}")

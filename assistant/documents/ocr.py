@@ -31,6 +31,7 @@ class OcrLine:
     text: str
     score: float
     box: tuple[float, float, float, float]   # x0, y0, x1, y1 in pixels
+    anchor: float = 0.0   # y of the middle of the box's left edge: on a skewed page, where the line starts
 
 
 @dataclass
@@ -100,21 +101,23 @@ def read_lines(rgb: np.ndarray) -> list[OcrLine]:
     for box, text, score in zip(result.boxes, result.txts, result.scores):
         pts = np.asarray(box, dtype=float)
         if text and text.strip():
+            anchor = float((pts[0, 1] + pts[-1, 1]) / 2) if len(pts) == 4 else float(pts[:, 1].mean())
             out.append(OcrLine(text.strip(), float(score),
-                               (pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max())))
+                               (pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max()), anchor))
     return out
 
 
 def lines_to_text(lines: list[OcrLine]) -> str:
-    """Reading order: boxes whose vertical centres fall within half a line height form one row, left to right;
-    cells of a table row stay on one line separated by spaces."""
+    """Reading order: boxes whose left edges sit within half a line height of each other form one row, read left to
+    right (cells of a table row stay on one line, separated by spaces). The left edge, not the box centre: on a
+    skewed scan a long line's centre drops below the start of a short line that follows it."""
     rows: list[list[OcrLine]] = []
-    for line in sorted(lines, key=lambda ln: (ln.box[1] + ln.box[3]) / 2):
-        centre = (line.box[1] + line.box[3]) / 2
+    for line in sorted(lines, key=lambda ln: ln.anchor or (ln.box[1] + ln.box[3]) / 2):
+        centre = line.anchor or (line.box[1] + line.box[3]) / 2
         height = max(1.0, line.box[3] - line.box[1])
         if rows:
             last = rows[-1]
-            last_centre = sum((ln.box[1] + ln.box[3]) / 2 for ln in last) / len(last)
+            last_centre = sum(ln.anchor or (ln.box[1] + ln.box[3]) / 2 for ln in last) / len(last)
             if abs(centre - last_centre) < 0.5 * height:
                 last.append(line)
                 continue
