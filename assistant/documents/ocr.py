@@ -66,7 +66,9 @@ def engine():
         if _ENGINE is None:
             from rapidocr import RapidOCR
 
-            params = {"Global.log_level": "error"}
+            # No 180-degree line classifier: on upright pages it flipped whole lines into garbage ("，，" for a clean
+            # line of quotes, measured on the bench's rendered pages); an upside-down photo is re-shot instead.
+            params = {"Global.log_level": "error", "Global.use_cls": False}
             params.update({f"{task}.model_path": str(path) for task, path in _model_files().items()})
             _ENGINE = RapidOCR(params=params)
         return _ENGINE
