@@ -32,6 +32,7 @@ class OcrLine:
     score: float
     box: tuple[float, float, float, float]   # x0, y0, x1, y1 in pixels
     anchor: float = 0.0   # y of the middle of the box's left edge: on a skewed page, where the line starts
+    height: float = 0.0   # length of the box's left edge: the text height, not inflated by the skew
 
 
 @dataclass
@@ -104,8 +105,9 @@ def read_lines(rgb: np.ndarray) -> list[OcrLine]:
         pts = np.asarray(box, dtype=float)
         if text and text.strip():
             anchor = float((pts[0, 1] + pts[-1, 1]) / 2) if len(pts) == 4 else float(pts[:, 1].mean())
+            height = float(np.hypot(*(pts[-1] - pts[0]))) if len(pts) == 4 else float(np.ptp(pts[:, 1]))
             out.append(OcrLine(text.strip(), float(score),
-                               (pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max()), anchor))
+                               (pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max()), anchor, height))
     return out
 
 
@@ -116,7 +118,7 @@ def lines_to_text(lines: list[OcrLine]) -> str:
     rows: list[list[OcrLine]] = []
     for line in sorted(lines, key=lambda ln: ln.anchor or (ln.box[1] + ln.box[3]) / 2):
         centre = line.anchor or (line.box[1] + line.box[3]) / 2
-        height = max(1.0, line.box[3] - line.box[1])
+        height = max(1.0, line.height or line.box[3] - line.box[1])
         if rows:
             last = rows[-1]
             last_centre = sum(ln.anchor or (ln.box[1] + ln.box[3]) / 2 for ln in last) / len(last)
