@@ -164,3 +164,31 @@ def test_a_text_file_renamed_to_doc_is_refused_before_any_conversion(tmp_path):
     with pytest.raises(IngestError) as err:
         load_document(fake)
     assert err.value.status is Status.BROKEN and "另存为 DOCX" in err.value.message
+
+
+def _soffice_convert(src: Path, target: str, out: Path) -> Path:
+    """Make a legacy-format file with the same real LibreOffice the loader uses (there is no .xls/.ppt sample)."""
+    profile = (out / "profile").as_uri()
+    subprocess.run([converter(), f"-env:UserInstallation={profile}", "--headless", "--convert-to", target,
+                    "--outdir", str(out), str(src)], capture_output=True, timeout=300, check=True)
+    made = out / f"{src.stem}.{target}"
+    assert made.is_file(), f"LibreOffice did not write {made.name}"
+    return made
+
+
+@pytest.mark.slow
+@needs_libreoffice
+def test_an_xls_faq_table_loads_the_same_entries_as_its_xlsx(tmp_path):
+    xlsx = REPO / "knowledge" / "faq" / "常见问题示例.xlsx"
+    xls = _soffice_convert(xlsx, "xls", tmp_path)
+    want, got = load_document(xlsx), load_document(xls)
+    assert got.kind == "faq" and got.source == xls.name
+    assert [(e.question, e.answer) for e in got.faq] == [(e.question, e.answer) for e in want.faq]
+
+
+@pytest.mark.slow
+@needs_libreoffice
+def test_a_ppt_reads_like_its_pptx(tmp_path):
+    pptx = need_shared("data", "ingestion_samples", "chatchat", "ocr_test.pptx")
+    ppt = _soffice_convert(pptx, "ppt", tmp_path)
+    assert _same_text(load_document(pptx), load_document(ppt)) >= 0.95
