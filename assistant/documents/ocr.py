@@ -20,6 +20,9 @@ import numpy as np
 # >= 0.99; a page shrunk to ~28 dpi, with about one character in ten wrong, scored 0.89, at ~25 dpi 0.78.
 LOW_CONFIDENCE = 0.95
 PagesProgress = Callable[[int, int], None]   # (pages done, pages to OCR)
+# OCR costs 5-20 s a page on two cores: one upload may not hold the write lock for hours. Image-only pages past this
+# many are named as skipped, like scans were before OCR existed.
+MAX_OCR_PAGES = 200
 
 
 class OcrUnavailable(RuntimeError):

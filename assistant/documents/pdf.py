@@ -86,6 +86,7 @@ def _ocr_scanned(path: Path, password: str | None, scanned: list[int],
 
     if not scanned or not ocr.available():
         return {}
+    scanned = scanned[:ocr.MAX_OCR_PAGES]
     out = {}
     for done, index in enumerate(scanned):
         if on_page is not None:
@@ -135,7 +136,10 @@ def load_pdf(path: Path, name: str, password: str | None = None, title: str | No
                               "文字层是乱码（字体缺少文字映射），请从原始文档重新导出 PDF，或上传 DOCX/文字版")
         raise cannot_read(name, Status.EMPTY, "文件里没有可提取的文字，请检查是否选错了文件")
     warnings = []
-    if scanned:
+    if scanned and read:   # OCR ran but stopped at its page limit
+        warnings.append(f"《{name}》{page_list(scanned)}是扫描图片，一份文件最多识别 {len(read)} 页，已跳过；"
+                        "请把文件拆分后分别上传。")
+    elif scanned:
         warnings.append(f"《{name}》{page_list(scanned)}是扫描图片，没有文字层，已跳过；需要时请做文字识别（OCR）后重新上传。")
     if garbled:
         warnings.append(f"《{name}》{page_list(garbled)}的文字是乱码，已跳过；请从原始文档重新导出 PDF。")

@@ -192,3 +192,22 @@ def test_a_ppt_reads_like_its_pptx(tmp_path):
     pptx = need_shared("data", "ingestion_samples", "chatchat", "ocr_test.pptx")
     ppt = _soffice_convert(pptx, "ppt", tmp_path)
     assert _same_text(load_document(pptx), load_document(ppt)) >= 0.95
+
+
+@pytest.mark.slow
+def test_ocr_stops_at_its_page_limit_and_names_the_pages_left(tmp_path, monkeypatch):
+    import pypdf
+
+    folder = need_shared("data", "ingestion_samples", "ocrmypdf")
+    writer = pypdf.PdfWriter()
+    for name in ("c02-22.pdf", "skew.pdf"):   # two real scans in one file
+        writer.add_page(pypdf.PdfReader(folder / name).pages[0])
+    path = tmp_path / "两页扫描件.pdf"
+    with open(path, "wb") as fh:
+        writer.write(fh)
+    monkeypatch.setattr(ocr, "MAX_OCR_PAGES", 1)
+    seen = []
+    doc = load_document(path, on_page=lambda done, total: seen.append((done, total)))
+    assert doc.ocr_pages == [1] and [s.page for s in doc.sections] == [1]
+    assert seen == [(0, 1), (1, 1)], "per-page progress: before the page and when done"
+    assert any("第2页" in w and "最多识别 1 页" in w for w in doc.warnings), doc.warnings
