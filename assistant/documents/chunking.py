@@ -61,7 +61,7 @@ def _heading(unit: str) -> tuple[int, str, str] | None:
 
     Not headings: table rows (a numbered label followed by numeric cells) and labels of row groups, cross-references
     to another text's
-    article (第二十条第（一）项), and numbered list items that are sentences or formulas ((16)S1为空，输出 / (3)).
+    article (第二十条第（一）项), and arabic-numbered list items that are sentences or formulas ((16)S1为空，输出 / (3)).
     """
     s = unit.lstrip()
     lines = [ln for ln in s.split("\n") if ln.strip()]
@@ -80,8 +80,8 @@ def _heading(unit: str) -> tuple[int, str, str] | None:
             if level >= 5:  # 一、标题 / （一）标题: show the short title with the number
                 cut = _TITLE_END.search(rest)
                 title = rest[: cut.start() if cut else len(rest)][:20]
-                if re.search(r"[，,=]", title) or (level >= 7 and not re.search("[\u4e00-\u9fff]", title)):
-                    return None
+                if level >= 7 and (re.search(r"[，,=]", title) or not re.search("[\u4e00-\u9fff]", title)):
+                    return None   # 1. / (1) items that are sentences or formulas; 一、/（一） titles may hold commas
                 display = (m.group(0) + title).strip()
             else:
                 display = label
