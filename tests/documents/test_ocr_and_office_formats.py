@@ -211,3 +211,17 @@ def test_ocr_stops_at_its_page_limit_and_names_the_pages_left(tmp_path, monkeypa
     assert doc.ocr_pages == [1] and [s.page for s in doc.sections] == [1]
     assert seen == [(0, 1), (1, 1)], "per-page progress: before the page and when done"
     assert any("第2页" in w and "最多识别 1 页" in w for w in doc.warnings), doc.warnings
+
+
+def test_a_two_page_tiff_and_a_bmp_are_read_page_by_page(tmp_path):
+    from PIL import Image
+
+    photo = Image.open(need_shared("data", "ingestion_samples", "chatchat", "ocr_test.jpg")).convert("RGB")
+    tiff, bmp = tmp_path / "两页扫描.tiff", tmp_path / "通知.bmp"
+    photo.save(tiff, save_all=True, append_images=[photo.rotate(0)])
+    photo.save(bmp)
+    one = load_document(need_shared("data", "ingestion_samples", "chatchat", "ocr_test.jpg"))
+    two = load_document(tiff)
+    assert [s.page for s in two.sections] == [1, 2] and two.ocr_pages == [1, 2]
+    assert [s.text for s in two.sections] == [one.sections[0].text] * 2
+    assert load_document(bmp).sections[0].text == one.sections[0].text
