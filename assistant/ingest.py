@@ -16,8 +16,10 @@ from assistant.documents.chunking import chunk_document
 from assistant.documents.common import cannot_read
 from assistant.documents.limits import Limits, check_chars, check_chunks, check_file, check_size
 from assistant.documents.loaders import SUPPORTED_SUFFIXES, load_document
-from assistant.documents.model import IngestError, Status
+from assistant.documents.model import IngestError, LoadedDocument, Status
 from assistant.documents.names import display_name, storable, stored_name
+from assistant.documents.ocr import PagesProgress
+from assistant.documents.quality import NOT_POLICY, not_policy_kind
 from assistant.store import db
 from assistant.store.kb import KnowledgeBase
 from assistant.store.registry import DocumentRow, file_sha256
@@ -123,8 +125,31 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
     return files, problems
 
 
+def review_reason(loaded: LoadedDocument) -> str:
+    """Why a trainer must look before this document is cited: text that is not policy prose, low OCR confidence."""
+    reasons = []
+    if loaded.kind == "policy" and (kind := not_policy_kind("\n".join(s.text for s in loaded.sections))):
+        reasons.append(f"{NOT_POLICY}（看起来像{kind}）")
+    if loaded.review:
+        reasons.append(loaded.review)
+    return "；".join(reasons) + ("。" if reasons else "")
+
+
+def distinct_title(kb: KnowledgeBase, doc_id: str, loaded: LoadedDocument, source: str) -> str:
+    """The document's title, told apart from another document that already has it (four files titled 编制说明,
+    two versions of one notice): by its date when the dates differ, else by its file name. Staff see this title in
+    the list and in every citation."""
+    others = [r for r in kb.documents() if r.id != doc_id and r.title == loaded.title]
+    if not others:
+        return loaded.title
+    if loaded.date and all(r.doc_date != loaded.date for r in others):
+        return f"{loaded.title}（{loaded.date}）"
+    return f"{loaded.title}（{Path(source).name}）"
+
+
 def add_file(kb: KnowledgeBase, path: Path, *, user: str, doc_id: str | None = None, source: str | None = None,
-             password: str | None = None, progress: Progress | None = None) -> FileOutcome:
+             password: str | None = None, progress: Progress | None = None,
+             on_page: PagesProgress | None = None) -> FileOutcome:
     """Load, chunk and store one file; never leaves a half-indexed document behind."""
     source = display_name(source or path.name)
     if (refused := not_regular(path, source)) is not None:
@@ -144,9 +169,10 @@ def add_file(kb: KnowledgeBase, path: Path, *, user: str, doc_id: str | None = N
         return FileOutcome(str(path), "unchanged", same.id, same.title, same.chunk_count, same.status, note)
     try:
         check_file(path, source, limits)       # size, unzipped size, pages: before any parser runs
-        loaded = load_document(path, password=password, source=source)
+        loaded = load_document(path, password=password, source=source, on_page=on_page)
         check_chars(source, sum(len(s.text) for s in loaded.sections)
                     + sum(len(e.answer) + sum(map(len, e.questions)) for e in loaded.faq), limits)
+        loaded.title = distinct_title(kb, doc_id, loaded, source)
         chunks = chunk_document(loaded, doc_id, kb.settings)
         check_chunks(source, len(chunks), limits)
         if not chunks:
@@ -154,15 +180,17 @@ def add_file(kb: KnowledgeBase, path: Path, *, user: str, doc_id: str | None = N
     except IngestError as err:
         return _failed(kb, path, doc_id, source, sha, err, user)
     category = loaded.faq[0].category if loaded.kind == "faq" and loaded.faq else ""
+    review = review_reason(loaded)
     row = kb.put_document(doc_id=doc_id, title=loaded.title, source=source, kind=loaded.kind, sha256=sha,
                           chunks=chunks, user=user, category=category, doc_date=loaded.date,
-                          warnings=loaded.warnings, progress=progress)
+                          warnings=loaded.warnings, progress=progress, review=review,
+                          ocr_confidence=loaded.ocr_confidence, ocr_pages=loaded.ocr_pages)
     _keep_copy(kb.settings, doc_id, path, source)
     outcome = "replaced" if existing is not None and existing.status == Status.READY.value else "added"
     db.audit_log(kb.engine, user, "replace" if outcome == "replaced" else "add", source,
                  f"{row.title}: {row.chunk_count} 段")
-    return FileOutcome(str(path), outcome, doc_id, row.title, row.chunk_count, row.status,
-                       "；".join(loaded.warnings))
+    notes = ([f"待确认，暂不引用：{review}"] if review else []) + loaded.warnings
+    return FileOutcome(str(path), outcome, doc_id, row.title, row.chunk_count, row.status, "；".join(notes))
 
 
 def _failed(kb: KnowledgeBase, path: Path, doc_id: str, source: str, sha: str, err: IngestError,
@@ -170,7 +198,7 @@ def _failed(kb: KnowledgeBase, path: Path, doc_id: str, source: str, sha: str, e
     """Record why the file could not be used (``ingest.py list`` shows it); a ready version stays as it was."""
     row = kb.record_failure(doc_id=doc_id, title=Path(source).stem, source=source, kind="policy", sha256=sha,
                             status=err.status.value, error=err.message, user=user)
-    kept = "（知识库中原有版本保持不变）" if row.status == Status.READY.value else ""
+    kept = "（知识库中原有版本保持不变）" if row.status in (Status.READY.value, Status.REVIEW.value) else ""
     return FileOutcome(str(path), "failed", doc_id, row.title, 0, err.status.value, err.message + kept)
 
 
@@ -186,7 +214,7 @@ def _keep_copy(settings: Settings, doc_id: str, path: Path, source: str) -> None
 
 def add_paths(kb: KnowledgeBase, paths: Iterable[Path], *, user: str, password: str | None = None,
               on_file: Callable[[Path], None] | None = None, progress: Progress | None = None,
-              sources: dict[Path, str] | None = None) -> Summary:
+              sources: dict[Path, str] | None = None, on_page: PagesProgress | None = None) -> Summary:
     """``sources``: the name each path is known by when it differs from the file's own (uploads are written under
     derived names)."""
     files, problems = expand_paths(paths)
@@ -199,7 +227,7 @@ def add_paths(kb: KnowledgeBase, paths: Iterable[Path], *, user: str, password: 
             source = sources.get(path)
             try:
                 summary.outcomes.append(add_file(kb, path, user=user, password=password, progress=progress,
-                                                 source=source))
+                                                 source=source, on_page=on_page))
             except IngestError as err:  # pragma: no cover - add_file converts these
                 summary.outcomes.append(FileOutcome(str(path), "failed", status=err.status.value, message=err.message))
             except (OSError, ValueError) as exc:   # one file's trouble never aborts the rest of the batch
@@ -212,7 +240,8 @@ def add_paths(kb: KnowledgeBase, paths: Iterable[Path], *, user: str, password: 
 
 
 def replace_document(kb: KnowledgeBase, key: str, new_file: Path, *, user: str, password: str | None = None,
-                     progress: Progress | None = None, source: str | None = None) -> FileOutcome:
+                     progress: Progress | None = None, source: str | None = None,
+                     on_page: PagesProgress | None = None) -> FileOutcome:
     row = require_document(kb, key)
     if (refused := not_regular(new_file, source)) is not None:
         return refused
@@ -221,7 +250,16 @@ def replace_document(kb: KnowledgeBase, key: str, new_file: Path, *, user: str, 
             return FileOutcome(str(new_file), "unchanged", row.id, row.title, row.chunk_count, row.status,
                                f"《{row.source}》内容未变，已跳过。")
         return add_file(kb, new_file, user=user, doc_id=row.id, source=source or new_file.name, password=password,
-                        progress=progress)
+                        progress=progress, on_page=on_page)
+
+
+def confirm_document(kb: KnowledgeBase, key: str, *, user: str) -> DocumentRow:
+    """A trainer confirms a document flagged for review; it is cited from then on."""
+    row = require_document(kb, key)
+    if row.status != Status.REVIEW.value:
+        raise LookupError(f"《{row.title}》不在待确认状态（当前：{row.status}），无需确认。")
+    with kb.writing():
+        return kb.confirm_document(row.id, user)
 
 
 def remove_document(kb: KnowledgeBase, key: str, *, user: str) -> DocumentRow:

@@ -13,7 +13,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--config", action="store_true", help="显示当前配置（环境变量与默认值）后退出")
     p.add_argument("--user", default=None, help="记录在登记表中的操作人（默认 ASSISTANT_USER 或系统用户名）")
     sub = p.add_subparsers(dest="command")
-    add = sub.add_parser("add", help="添加文件或文件夹（PDF/DOCX/TXT/MD/HTML/CSV/XLSX）")
+    add = sub.add_parser("add", help="添加文件或文件夹（PDF/DOCX/DOC/WPS/OFD/PPTX/图片/TXT/MD/HTML/CSV/XLSX）")
     add.add_argument("paths", nargs="+", type=Path)
     add.add_argument("--password", help="加密 PDF 的打开密码")
     sub.add_parser("list", help="列出知识库中的文档")
@@ -24,6 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("new_file", type=Path)
     rp.add_argument("--password", help="加密 PDF 的打开密码")
     sub.add_parser("status", help="知识库概况：文档数、段落数、版本号、存储位置")
+    ok = sub.add_parser("confirm", help="确认启用待确认的文档（内容不像政策正文、或文字识别置信度低）")
+    ok.add_argument("doc", help="文档编号、文件名或标题")
     meta = sub.add_parser("meta", help="查看或修改文档的适用地区和有效期（不写选项时只显示）")
     meta.add_argument("doc", help="文档编号、文件名或标题")
     meta.add_argument("--region", help="适用地区，如 甘肃省、江西省/南昌市；填“全国”表示全国适用")
@@ -39,6 +41,26 @@ def _progress_bar(total_hint: int | None = None):
     from tqdm import tqdm
 
     return tqdm(total=total_hint, unit="段", desc="嵌入", leave=False, mininterval=0.5, delay=1.0, file=sys.stderr)
+
+
+def _page_progress():
+    """Per-page OCR progress (seconds a page): one bar per file, shown as soon as OCR starts."""
+    from tqdm import tqdm
+
+    state: dict = {}
+
+    def on_page(done: int, total: int) -> None:
+        bar = state.get("bar")
+        if bar is None or bar.total != total or done == 0:
+            if bar is not None:
+                bar.close()
+            bar = state["bar"] = tqdm(total=total, unit="页", desc="文字识别", leave=False, file=sys.stderr)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+            state.pop("bar", None)
+
+    return on_page
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,12 +91,19 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "replace":
             bar = _progress_bar()
-            out = replace_document(kb, args.doc, args.new_file, user=user, password=args.password, progress=bar.update)
+            out = replace_document(kb, args.doc, args.new_file, user=user, password=args.password, progress=bar.update,
+                                   on_page=_page_progress())
             bar.close()
             print(f"{_label(out.outcome)}《{out.title}》{out.chunks} 段。{out.message}")
             return 1 if out.outcome == "failed" else 0
         if args.command == "status":
             return _status(kb)
+        if args.command == "confirm":
+            from assistant.ingest import confirm_document
+
+            row = confirm_document(kb, args.doc, user=user)
+            print(f"已确认启用《{row.title}》（{row.source}，{row.chunk_count} 段），从现在起可被检索引用。")
+            return 0
         if args.command == "meta":
             return _meta(kb, args, user)
     except StoreLocked as err:
@@ -107,7 +136,7 @@ def _add(kb, args, user, add_paths) -> int:
         files_bar.set_postfix_str(path.name[:30])
 
     summary = add_paths(kb, args.paths, user=user, password=args.password, on_file=on_file,
-                        progress=chunk_bar.update)
+                        progress=chunk_bar.update, on_page=_page_progress())
     files_bar.update(len(files) - files_bar.n)
     chunk_bar.close()
     files_bar.close()
@@ -133,7 +162,11 @@ def _list(kb) -> int:
     for r in rows:
         when = (r.replaced_at or r.added_at).strftime("%Y-%m-%d %H:%M")
         print(f"{r.id:16}  {r.status:10} {r.chunk_count:>5}  {when:16}  {r.added_by[:8]:8}  《{r.title}》（{r.source}）")
-        if r.error:
+        if r.ocr_confidence:
+            print(f"{'':18}经 OCR 识别，请抽查（第 {r.ocr_pages} 页，识别置信度 {r.ocr_confidence}）")
+        if r.status == "review":
+            print(f"{'':18}待确认，暂不引用：{r.error}  确认后执行 `python ingest.py confirm {r.id}`")
+        elif r.error:
             print(f"{'':18}{r.error}")
     return 0
 

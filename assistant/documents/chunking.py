@@ -47,17 +47,41 @@ class _Unit:
     starts_clause: bool     # first unit under a new heading
 
 
+_NUMBER_CELL = re.compile(r"(?:(?<=\s)|^)[-+]?\d+(?:\.\d+)?%?(?=\s|$)")
+_CROSS_REF = re.compile(r"^\s*(?:第[（(]?[一二三四五六七八九十\d]+[）)]?[款项目]|之[一二三四五六七八九十]|规定|的规定|所称|所列)")
+
+
+def _table_row(line: str) -> bool:
+    """A row of a table flattened to text: a label followed by three or more numeric cells (一、上年结转 0 0 0 0)."""
+    return len(_NUMBER_CELL.findall(line)) >= 3
+
+
 def _heading(unit: str) -> tuple[int, str, str] | None:
-    """(level, label, display) for a unit that opens a heading, else None."""
+    """(level, label, display) for a unit that opens a heading, else None.
+
+    Not headings: table rows (a numbered label followed by numeric cells) and labels of row groups, cross-references
+    to another text's
+    article (第二十条第（一）项), and arabic-numbered list items that are sentences or formulas ((16)S1为空，输出 / (3)).
+    """
     s = unit.lstrip()
+    lines = [ln for ln in s.split("\n") if ln.strip()]
+    if not lines or _table_row(lines[0]):
+        return None
+    below = lines[1:4]
+    if below and sum(map(_table_row, below)) * 2 > len(below) and len(lines[0]) <= 20:
+        return None   # the label of a group of table rows ((三)不予公开 above 1.属于国家秘密 0 0 0 …)
     for level, pat in _HEADINGS:
         m = pat.match(s)
         if m:
             label = m.group(0)
+            rest = s[m.end():]
+            if level <= 4 and _CROSS_REF.match(rest):
+                return None
             if level >= 5:  # 一、标题 / （一）标题: show the short title with the number
-                rest = s[m.end():]
                 cut = _TITLE_END.search(rest)
                 title = rest[: cut.start() if cut else len(rest)][:20]
+                if level >= 7 and (re.search(r"[，,=]", title) or not re.search("[\u4e00-\u9fff]", title)):
+                    return None   # 1. / (1) items that are sentences or formulas; 一、/（一） titles may hold commas
                 display = (m.group(0) + title).strip()
             else:
                 display = label

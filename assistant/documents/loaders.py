@@ -9,26 +9,22 @@ from pathlib import Path
 
 from assistant.documents.common import cannot_read
 from assistant.documents.faq_table import read_faq_table, write_faq_table  # noqa: F401 - public API
+from assistant.documents.image import IMAGE_SUFFIXES
 from assistant.documents.model import IngestError, LoadedDocument, Status
+from assistant.documents.ocr import PagesProgress
 
-POLICY_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".html", ".htm")
-FAQ_SUFFIXES = (".csv", ".xlsx")
+CONVERTED_SUFFIXES = (".doc", ".wps", ".ppt", ".dps", ".xls", ".et")   # through LibreOffice (documents.convert)
+POLICY_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".html", ".htm", ".ofd", ".pptx", ".doc", ".wps", ".ppt",
+                   ".dps") + IMAGE_SUFFIXES
+FAQ_SUFFIXES = (".csv", ".xlsx", ".xls", ".et")
 SUPPORTED_SUFFIXES: tuple[str, ...] = POLICY_SUFFIXES + FAQ_SUFFIXES
 
 _SAVE_AS = "请另存为 DOCX 或 PDF 后再上传"
 _UNSUPPORTED: dict[str, str] = {
-    ".doc": f"暂不支持旧版 Word（.doc）格式，{_SAVE_AS}",
-    ".wps": f"暂不支持 WPS 文字（.wps）格式，{_SAVE_AS}",
-    ".ofd": f"暂不支持 OFD 版式文件，请在数科/福昕 OFD 阅读器中导出为 PDF，或{_SAVE_AS[1:]}",
     ".rtf": f"暂不支持 RTF 格式，{_SAVE_AS}",
     ".odt": f"暂不支持 ODT 格式，{_SAVE_AS}",
-    ".pptx": f"暂不支持演示文稿（.pptx），请把需要的内容{_SAVE_AS[1:]}",
-    ".ppt": f"暂不支持演示文稿（.ppt），请把需要的内容{_SAVE_AS[1:]}",
-    ".dps": f"暂不支持 WPS 演示（.dps），请把需要的内容{_SAVE_AS[1:]}",
-    ".xls": "暂不支持旧版 Excel（.xls），问答表请另存为 XLSX 或 CSV 后再上传",
-    ".et": "暂不支持 WPS 表格（.et），问答表请另存为 XLSX 或 CSV 后再上传",
 }
-_IMAGE = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
+_IMAGE = {".gif", ".webp"}
 _ARCHIVE = {".zip", ".rar", ".7z", ".gz", ".tar"}
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -48,9 +44,9 @@ def _sniff(head: bytes) -> str:
 def _unsupported(name: str, suffix: str, kind: str) -> IngestError | None:
     if suffix in _UNSUPPORTED:
         return cannot_read(name, Status.UNSUPPORTED, _UNSUPPORTED[suffix])
-    if suffix in _IMAGE or kind == "image":
+    if suffix in _IMAGE or (kind == "image" and suffix not in IMAGE_SUFFIXES):
         return cannot_read(name, Status.UNSUPPORTED,
-                           "图片文件没有文字层，暂不支持；请先做文字识别（OCR），或上传文字版 DOCX 或 PDF")
+                           "暂不支持这种图片格式，请另存为 JPG、PNG 或 TIFF 后再上传，或上传文字版 DOCX 或 PDF")
     if suffix in _ARCHIVE:
         return cannot_read(name, Status.UNSUPPORTED, "暂不支持压缩包，请解压后逐个上传 DOCX、PDF 等文件")
     if suffix not in SUPPORTED_SUFFIXES:
@@ -61,9 +57,10 @@ def _unsupported(name: str, suffix: str, kind: str) -> IngestError | None:
 
 
 def load_document(path: Path, *, password: str | None = None, title: str | None = None,
-                  source: str | None = None) -> LoadedDocument:
+                  source: str | None = None, on_page: PagesProgress | None = None) -> LoadedDocument:
     """Load one uploaded file. ``source`` is the name users know it by (defaults to the file name);
-    ``title`` overrides the detected title. Raises IngestError with a Chinese message."""
+    ``title`` overrides the detected title; ``on_page(done, total)`` reports OCR progress (seconds a page).
+    Raises IngestError with a Chinese message."""
     path = Path(path)
     name = source or path.name
     suffix = Path(name).suffix.lower() or path.suffix.lower()
@@ -79,15 +76,35 @@ def load_document(path: Path, *, password: str | None = None, title: str | None 
         raise error
     if not head:
         raise cannot_read(name, Status.EMPTY, "文件是空的（0 字节），请重新导出或上传原文件")
+    if suffix in CONVERTED_SUFFIXES:
+        from assistant.documents.convert import load_converted
+
+        if kind != "ole2":
+            raise cannot_read(name, Status.BROKEN, "文件不是有效的旧版 Office/WPS 文件（内容已损坏或扩展名不对），"
+                                                   "请用 Word/WPS 打开后另存为 DOCX 或 PDF 再上传")
+        return load_converted(path, name, suffix, title=title)
     if kind == "ole2":
         raise cannot_read(name, Status.UNSUPPORTED,
-                          f"这是旧版 Word/WPS/Excel 格式（扩展名被改过），{_SAVE_AS}")
+                          f"这是旧版 Word/WPS/Excel 格式（扩展名被改过），请改回 .doc/.wps/.xls 扩展名，或{_SAVE_AS[1:]}")
     if suffix == ".pdf":
         from assistant.documents.pdf import load_pdf
 
         if kind != "pdf":
             raise cannot_read(name, Status.BROKEN, "文件不是有效的 PDF（内容已损坏或扩展名不对），请重新导出 PDF 后再上传")
-        return load_pdf(path, name, password=password, title=title)
+        return load_pdf(path, name, password=password, title=title, on_page=on_page)
+    if suffix in IMAGE_SUFFIXES:
+        from assistant.documents.image import load_image
+
+        if kind != "image":
+            raise cannot_read(name, Status.BROKEN, "文件不是有效的图片（内容已损坏或扩展名不对），请重新拍摄或导出后再上传")
+        return load_image(path, name, title=title, on_page=on_page)
+    if suffix in (".ofd", ".pptx"):
+        from assistant.documents.ofd import load_ofd
+        from assistant.documents.slides import load_pptx
+
+        if kind != "zip":
+            raise cannot_read(name, Status.BROKEN, "文件已损坏或扩展名不对，请重新导出后再上传")
+        return (load_ofd if suffix == ".ofd" else load_pptx)(path, name, title=title)
     if suffix == ".docx":
         from assistant.documents.office import load_docx
 

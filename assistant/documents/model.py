@@ -14,6 +14,7 @@ class Status(str, Enum):
     UNSUPPORTED = "unsupported"  # .doc/.wps/.ofd/.pptx/images ...
     BROKEN = "broken"            # truncated / unreadable file
     FAILED = "failed"            # anything else (store error, crash)
+    REVIEW = "review"            # indexed but not cited until a trainer confirms (not policy text, low OCR confidence)
 
 
 class IngestError(Exception):
@@ -55,6 +56,9 @@ class LoadedDocument:
     faq: list[FaqEntry] = field(default_factory=list)
     date: str = ""        # ISO date if the document states one (成文/发布日期), else ""
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)   # pages whose text came from OCR (1-based)
+    ocr_confidence: float | None = None                   # character-weighted mean over those pages
+    review: str = ""      # why a trainer must confirm before the document is cited ("" = ready)
 
 
 @dataclass

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.documents.cleaning import clean_cell, clean_text
-from assistant.documents.common import (cannot_read, choose_title, extract_date, first_meaningful_line,
-                                        sensible_title)
+from assistant.documents.common import (cannot_read, choose_title, complete_title, extract_date,
+                                        first_meaningful_line, sensible_title)
 from assistant.documents.model import LoadedDocument, Section, Status
 from assistant.documents.quality import looks_garbled
 
@@ -122,5 +122,6 @@ def load_docx(path: Path, name: str, title: str | None = None) -> LoadedDocument
         raise cannot_read(name, Status.GARBLED, "文字是乱码，请检查文件后重新保存为 DOCX")
     core = sensible_title(clean_cell(document.core_properties.title or ""))
     return LoadedDocument(
-        title=choose_title(title, core, style_title, first_meaningful_line(body), fallback=path.stem),
+        title=choose_title(title, complete_title(core, body), complete_title(style_title, body),
+                           first_meaningful_line(body), fallback=path.stem),
         source=name, kind="policy", sections=built.sections, date=extract_date(body))

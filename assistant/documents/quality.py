@@ -6,6 +6,7 @@ give staff empty or unreadable passages, so each page gets a verdict before it i
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -99,3 +100,34 @@ def page_list(pages: list[int]) -> str:
     if len(pages) > 3 and pages == list(range(pages[0], pages[-1] + 1)):
         return f"第{pages[0]}–{pages[-1]}页"
     return "第" + "、".join(str(p) for p in pages) + "页"
+
+
+NOT_POLICY = "内容不像政策或办事指南正文，请确认后再启用"
+_TIMESTAMP = re.compile(r"^\[?\d{4}[-/]\d{2}[-/]\d{2}[ T]\d{2}:\d{2}|^\[?(?:DEBUG|INFO|WARN(?:ING)?|ERROR|TRACE)\b")
+_CODE_LINE = re.compile(r"^[A-Za-z]?\d{3,}[\s,，\t:：|]")
+_DELIMITED = re.compile(r"(?:[,\t|;].*){3,}")
+
+
+def not_policy_kind(text: str) -> str:
+    """"" for prose; otherwise what the text looks like instead: a word list (停用词表, 词典), a code table
+    (行政区划代码), a data dump (CSV/JSON rows) or a log. Such files read as 可用 and get cited to staff, so they are
+    held for a trainer. Policy text has sentences: tables inside a policy never make up most of its lines."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if len(lines) < 15:
+        return ""
+    chars = sum(len(ln) for ln in lines)
+    sentences = sum(text.count(p) for p in "。；！？") + len(re.findall(r"[.;!?](?:\s|$)", text))
+    prose = sentences / max(1, chars) * 1000   # sentence ends per 1,000 characters; policy text has 15-40
+    n = len(lines)
+    if sum(bool(_TIMESTAMP.match(ln)) for ln in lines) >= 0.5 * n:
+        return "日志"
+    if prose >= 5:
+        return ""
+    if sum(bool(_CODE_LINE.match(ln)) for ln in lines) >= 0.5 * n:
+        return "代码表"
+    if sum(bool(_DELIMITED.search(ln)) for ln in lines) >= 0.5 * n or text.lstrip().startswith(("{", "[{")):
+        return "数据表或数据导出"
+    short = sum(len(ln) <= 8 and " " not in ln for ln in lines)
+    if short >= 0.7 * n and chars / n <= 8:
+        return "词表"
+    return ""

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from assistant.store import db
 
 ACTION_ZH = {
-    "add": "新增文档", "replace": "替换文档", "remove": "删除文档", "faq_edit": "编辑FAQ",
+    "add": "新增文档", "replace": "替换文档", "remove": "删除文档", "confirm": "确认启用文档", "faq_edit": "编辑FAQ",
     "gap_to_faq": "缺口转FAQ", "feedback_done": "处理反馈", "user_add": "添加账号", "user_passwd": "修改密码",
     "user_disable": "停用账号", "user_enable": "启用账号", "login": "登录", "login_failed": "登录失败",
     "user_role": "修改角色", "user_reset": "重置密码", "faq_import": "导入FAQ", "undo": "撤销（恢复旧版本）",

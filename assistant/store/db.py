@@ -40,6 +40,9 @@ documents = Table(
     Column("validity", String(16), nullable=False, default="", server_default=""),
     Column("replaced_by", String(500), nullable=False, default="", server_default=""),
     Column("meta_edited", String(200), nullable=False, default="", server_default=""),  # fields a trainer set
+    # text read by OCR: character-weighted mean confidence ("0.973") and the pages ("1,6,10"); "" = no OCR
+    Column("ocr_confidence", String(8), nullable=False, default="", server_default=""),
+    Column("ocr_pages", String(2000), nullable=False, default="", server_default=""),
 )
 
 kb_meta = Table(

@@ -25,7 +25,7 @@ from assistant.documents.jurisdiction import DocumentMeta
 from assistant.store.meta import apply_meta, derive_for, keep_edits, with_meta
 from assistant.store.records import (MAX_BATCH, META_KEYS, batched, chunk_from_record, chunk_metadata, delete_ids,
                                      is_current, pages, parse_record_id, record_id)
-from assistant.store.registry import DocumentRow, Registry
+from assistant.store.registry import KEPT, DocumentRow, Registry
 
 __all__ = ["KnowledgeBase"]
 
@@ -141,6 +141,17 @@ class KnowledgeBase:
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         return sorted(self.iter_chunks(where={"doc_id": doc_id}), key=lambda c: c.ordinal)
 
+    def preview_chunks(self, doc_id: str) -> list[Chunk]:
+        """A document's chunks for the trainer's preview, also while it awaits confirmation (never cited then)."""
+        revision = self.registry.stored_revisions().get(doc_id)
+        if revision is None:
+            return []
+        where = {"$and": [{"doc_id": doc_id}, {"revision": revision}]}
+        chunks = [chunk_from_record(text, meta) for page in pages(self._get_collection, where=where,
+                                                                  include=["documents", "metadatas"])
+                  for text, meta in zip(page["documents"], page["metadatas"])]
+        return sorted(chunks, key=lambda c: c.ordinal)
+
     def count(self) -> int:
         return self.collection.count()
 
@@ -192,8 +203,12 @@ class KnowledgeBase:
     # -- writes ------------------------------------------------------------------------------------------
     def put_document(self, *, doc_id: str, title: str, source: str, kind: str, sha256: str, chunks: list[Chunk],
                      user: str, category: str = "", doc_date: str = "", warnings: list[str] = (),
-                     progress: Progress | None = None, meta: DocumentMeta | None = None) -> DocumentRow:
+                     progress: Progress | None = None, meta: DocumentMeta | None = None, review: str = "",
+                     ocr_confidence: float | None = None, ocr_pages: list[int] = ()) -> DocumentRow:
         """Add or atomically replace a ready document with ``chunks``.
+
+        With a ``review`` reason the chunks are stored but the document is not cited until a trainer confirms it
+        (``confirm_document``); the previous revision is replaced all the same, as the trainer asked.
 
         ``meta`` (region, validity) defaults to what the title and text suggest; fields a trainer set on the
         previous revision are kept.
@@ -213,10 +228,12 @@ class KnowledgeBase:
                 metadatas=[chunk_metadata(c, revision) for c in batch],
             )
         self._client_version = self.registry.write_row(doc_id, dict(
-            title=title, source=source, kind=kind, sha256=sha256, status=Status.READY.value, chunk_count=len(chunks),
-            error="", warnings="\n".join(warnings), category=category, doc_date=doc_date, revision=revision,
-            added_by=user, meta_edited=edited, **meta.as_dict()), exists=old is not None)
-        if old and old.status == Status.READY.value:
+            title=title, source=source, kind=kind, sha256=sha256,
+            status=Status.REVIEW.value if review else Status.READY.value, chunk_count=len(chunks),
+            error=review, warnings="\n".join(warnings), category=category, doc_date=doc_date, revision=revision,
+            added_by=user, meta_edited=edited, ocr_confidence=f"{ocr_confidence:.3f}" if ocr_confidence else "",
+            ocr_pages=",".join(str(p) for p in ocr_pages), **meta.as_dict()), exists=old is not None)
+        if old and old.status in KEPT:
             self._delete_revision(doc_id, old.revision)
         return self.get_document(doc_id)
 
@@ -233,12 +250,24 @@ class KnowledgeBase:
         """A new file that could not become text gets a row saying why; an existing ready document is untouched."""
         self._require_lock()
         old = self.get_document(doc_id)
-        if old and old.status == Status.READY.value:
+        if old and old.status in KEPT:
             return old
         self._client_version = self.registry.write_row(doc_id, dict(
             title=title, source=source, kind=kind, sha256=sha256, status=status, chunk_count=0, error=error,
             warnings="", revision=old.revision if old else 0, added_by=user), exists=old is not None)
         return self.get_document(doc_id)
+
+    def confirm_document(self, doc_id: str, user: str) -> DocumentRow:
+        """A trainer has checked a flagged document: from now on it is cited like any ready one."""
+        self._require_lock()
+        row = self.get_document(doc_id)
+        if row is None:
+            raise LookupError(f"找不到文档“{doc_id}”：用 `python ingest.py list` 查看编号。")
+        if row.status != Status.REVIEW.value:
+            return row
+        self._client_version = self.registry.write_status(row.id, Status.READY.value)
+        db.audit_log(self.engine, user, "confirm", row.source, row.error)
+        return self.get_document(row.id)
 
     def set_document_meta(self, doc_id: str, meta: DocumentMeta, changed: list[str], user: str) -> DocumentRow:
         """A trainer's correction of region / level / dates / validity, seen by readers whole or not at all.
@@ -278,7 +307,7 @@ class KnowledgeBase:
     def repair(self) -> int:
         """Delete chunks no registry row points at (left by an interrupted write), and stored file copies of
         documents the registry no longer has (a remove interrupted after its row went). Returns the chunk count."""
-        current = self.registry.current_revisions()
+        current = self.registry.stored_revisions()
         stale = [rid for page in pages(self._get_collection, include=["metadatas"])
                  for rid, meta in zip(page["ids"], page["metadatas"]) if not is_current(meta, current)]
         delete_ids(self._get_collection, stale)

@@ -20,6 +20,8 @@ from assistant.documents.model import Status
 from assistant.store import db
 from assistant.store.records import META_KEYS
 
+KEPT = (Status.READY.value, Status.REVIEW.value)   # statuses whose chunks are stored
+
 
 @dataclass
 class DocumentRow:
@@ -45,6 +47,8 @@ class DocumentRow:
     validity: str = ""
     replaced_by: str = ""
     meta_edited: str = ""   # comma-separated fields a trainer set: they survive a replace
+    ocr_confidence: str = ""  # "0.973" when some text was read by OCR
+    ocr_pages: str = ""       # "1,6,10"
 
     @property
     def meta(self) -> DocumentMeta:
@@ -74,6 +78,14 @@ class Registry:
             self._current = {r.id: r.revision for r in rows}
             self._current_version = version
         return self._current
+
+    def stored_revisions(self) -> dict[str, int]:
+        """doc_id -> revision for every document whose chunks are stored: ready ones and those awaiting a trainer's
+        confirmation (not cited, but previewable and not to be swept away by ``repair``)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(db.documents.c.id, db.documents.c.revision)
+                                .where(db.documents.c.status.in_(KEPT))).all()
+        return {r.id: r.revision for r in rows}
 
     def document_stamps(self) -> dict[str, str]:
         """doc_id -> a stamp that changes whenever the document's chunks change, for every ready document.
@@ -126,7 +138,7 @@ class Registry:
     def find_by_sha(self, sha256: str) -> DocumentRow | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(db.documents).where(db.documents.c.sha256 == sha256)
-                               .where(db.documents.c.status == Status.READY.value)).first()
+                               .where(db.documents.c.status.in_(KEPT))).first()
         return DocumentRow(**row._mapping) if row is not None else None
 
     # -- writes --------------------------------------------------------------------------------------------
@@ -138,6 +150,12 @@ class Registry:
                              .values(**values, replaced_at=db.now()))
             else:
                 conn.execute(db.documents.insert().values(id=doc_id, added_at=db.now(), **values))
+            return db.bump_version(conn)
+
+    def write_status(self, doc_id: str, status: str, error: str = "") -> int:
+        """Switch a document's status (a trainer's confirmation) and bump the version stamp in one transaction."""
+        with self.engine.begin() as conn:
+            conn.execute(update(db.documents).where(db.documents.c.id == doc_id).values(status=status, error=error))
             return db.bump_version(conn)
 
     def write_meta(self, doc_id: str, meta: DocumentMeta, edited: str) -> int:

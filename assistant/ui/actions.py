@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from assistant.documents.names import display_name, stored_name
-from assistant.ingest import FileOutcome, Summary, add_paths, remove_document, replace_document
+from assistant.ingest import FileOutcome, Summary, add_paths, confirm_document, remove_document, replace_document
 from assistant.store.kb import KnowledgeBase
 from assistant.store.lock import StoreLocked
 from assistant.store.registry import DocumentRow
@@ -38,7 +38,8 @@ def trainer_write(kb: KnowledgeBase, actor: str) -> Iterator[str]:
 
 
 def upload(kb: KnowledgeBase, files: list[tuple[str, bytes]], actor: str,
-           on_file: Callable[[int, str], None] | None = None, password: str | None = None) -> Summary:
+           on_file: Callable[[int, str], None] | None = None, password: str | None = None,
+           on_page: Callable[[int, int], None] | None = None) -> Summary:
     """Add uploaded files (name, bytes); each gets its own outcome, a failed one changes nothing else.
 
     Each file is written under a derived name (``documents.names``) in its own folder, so no browser-supplied
@@ -52,7 +53,7 @@ def upload(kb: KnowledgeBase, files: list[tuple[str, bytes]], actor: str,
             paths.append(path)
             sources[path] = display_name(name)
         done = iter(range(1, len(paths) + 1))
-        summary = add_paths(kb, paths, user=user, sources=sources, password=password or None,
+        summary = add_paths(kb, paths, user=user, sources=sources, password=password or None, on_page=on_page,
                             on_file=(lambda p: on_file(next(done), sources[p])) if on_file else None)
         for o in summary.outcomes:
             o.path = sources.get(Path(o.path), o.path)   # the page shows the name the trainer uploaded
@@ -102,6 +103,14 @@ def undo(kb: KnowledgeBase, doc_id: str, actor: str) -> FileOutcome:
             return versions.restore(kb, doc_id, actor=user)
         except versions.VersionError as err:
             raise ActionError(str(err)) from None
+
+
+def confirm(kb: KnowledgeBase, doc_id: str, actor: str) -> DocumentRow:
+    with trainer_write(kb, actor) as user:
+        try:
+            return confirm_document(kb, doc_id, user=user)
+        except LookupError as err:
+            raise ActionError(err.args[0]) from None
 
 
 def delete(kb: KnowledgeBase, doc_id: str, actor: str) -> DocumentRow:

@@ -11,7 +11,8 @@ from assistant.config import Settings
 from assistant.store.kb import KnowledgeBase
 
 STATUS_ZH = {"ready": "可用", "encrypted": "已加密", "scanned": "扫描件无文字", "garbled": "乱码",
-             "empty": "无内容", "unsupported": "格式不支持", "broken": "文件损坏", "failed": "失败"}
+             "empty": "无内容", "unsupported": "格式不支持", "broken": "文件损坏", "failed": "失败",
+             "review": "待确认（暂不引用）"}
 KIND_ZH = {"policy": "政策文件", "faq": "FAQ 表"}
 LOCAL = ZoneInfo("Asia/Shanghai")
 

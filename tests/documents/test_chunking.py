@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from assistant.config import Settings
 from assistant.documents.chunking import chunk_document
 from assistant.documents.model import FaqEntry, LoadedDocument, Section
@@ -70,3 +72,39 @@ def test_faq_document_gives_one_chunk_per_entry_with_answer_as_text():
     assert chunks[0].text == chunks[0].answer == "携带身份证、照片和居住证明到居住地派出所申请。"
     assert chunks[0].questions == ["居住证怎么办理？", "办居住证要去哪里"]
     assert chunks[0].category == "户籍" and [c.ordinal for c in chunks] == [0, 1]
+
+
+# ---------- table rows and list items are not headings (real reports) ----------
+
+def _sample_chunks(*parts: str):
+    from conftest import need_shared
+
+    from assistant.config import Settings
+    from assistant.documents.loaders import load_document
+
+    doc = load_document(need_shared("data", "ingestion_samples", *parts))
+    return doc, chunk_document(doc, "x", Settings())
+
+
+@pytest.mark.parametrize("name", ["hzq2023_working.pdf", "hzq2024_working.pdf"])
+def test_table_rows_of_annual_reports_never_become_headings(name):
+    from assistant.documents.chunking import _table_row
+
+    doc, chunks = _sample_chunks("kirogov", name)
+    lines = [ln.strip() for s in doc.sections for ln in s.text.split("\n")]
+    heads = {h for c in chunks for h in c.heading_path.split(" > ") if h}
+    assert heads, "the reports' own sections (一、总体情况 …) are headings"
+    for head in heads:
+        assert not re.match(r"第.+条第", head), f"cross-reference taken for a heading: {head}"
+        source_lines = [i for i, ln in enumerate(lines) if ln.startswith(head)]
+        assert source_lines, head
+        for i in source_lines:
+            assert not _table_row(lines[i]), f"table row taken for a heading: {lines[i]}"
+            below = next((ln for ln in lines[i + 1:] if ln), "")
+            assert len(lines[i]) > 20 or not _table_row(below), f"label of a group of table rows as heading: {head}"
+
+
+def test_numbered_algorithm_steps_in_a_paper_are_not_headings():
+    _, chunks = _sample_chunks("taidi", "paper_taidi2020_C_solution.pdf")
+    heads = {h for c in chunks for h in c.heading_path.split(" > ") if h}
+    assert not [h for h in heads if re.search(r"[，,=]", h) or not re.search("[\u4e00-\u9fff]", h)], heads

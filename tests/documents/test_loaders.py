@@ -149,12 +149,23 @@ def test_damaged_and_fake_pdfs(tmp_path):
 
 # ---------- unsupported ----------
 
-@pytest.mark.parametrize("name", ["通知.doc", "通知.wps", "通知.ofd", "汇报.pptx", "扫描件.jpg", "表.xls"])
-def test_unsupported_formats_say_what_to_save_as(tmp_path, name):
+@pytest.mark.parametrize("name", ["通知.ofd", "汇报.pptx", "扫描件.jpg", "通知.gif", "通知.rtf"])
+def test_damaged_or_unsupported_files_say_what_to_do(tmp_path, name):
+    (tmp_path / name).write_bytes(b"<html>saved under the wrong name</html>")
+    err = _error(tmp_path / name)
+    want = Status.UNSUPPORTED if name.endswith((".gif", ".rtf")) else Status.BROKEN
+    assert err.status is want and err.message.startswith(f"无法读取《{name}》：")
+    assert any(hint in err.message for hint in ("另存为", "重新导出", "重新拍摄"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["通知.doc", "通知.wps", "表.xls"])
+def test_damaged_legacy_office_files_fail_conversion_with_a_sentence(tmp_path, name):
+    """A real LibreOffice run on an OLE2 header with nothing inside; without LibreOffice, the install hint."""
     (tmp_path / name).write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     err = _error(tmp_path / name)
-    assert err.status is Status.UNSUPPORTED
-    assert ("DOCX 或 PDF" in err.message) or ("XLSX" in err.message)
+    assert err.status in (Status.BROKEN, Status.UNSUPPORTED, Status.EMPTY) and err.message.startswith(f"无法读取《{name}》：")
+    assert "另存为 DOCX 或 PDF" in err.message or "LibreOffice" in err.message
 
 
 def test_legacy_word_renamed_to_docx_is_recognised(tmp_path):
@@ -164,7 +175,9 @@ def test_legacy_word_renamed_to_docx_is_recognised(tmp_path):
 
 
 def test_supported_suffixes():
-    assert set(SUPPORTED_SUFFIXES) == {".pdf", ".docx", ".txt", ".md", ".html", ".htm", ".csv", ".xlsx"}
+    assert set(SUPPORTED_SUFFIXES) == {".pdf", ".docx", ".txt", ".md", ".html", ".htm", ".csv", ".xlsx", ".ofd", ".pptx",
+                                       ".doc", ".wps", ".ppt", ".dps", ".xls", ".et", ".jpg", ".jpeg", ".png", ".bmp",
+                                       ".tif", ".tiff"}
 
 
 # ---------- FAQ tables ----------

@@ -71,6 +71,34 @@ def test_preview_and_delete_a_document_leaves_an_audit_trail(trainer):
     assert {"新增文档", "删除文档"} <= set(log["操作"]) and BIKE[0] in set(log["对象"])
 
 
+def test_a_word_list_waits_for_confirmation_and_a_photo_says_it_was_ocrd(trainer):
+    from conftest import need_shared
+
+    photo = need_shared("data", "ingestion_samples", "chatchat", "ocr_test.jpg")
+    words = "\n".join(f"词语{i:03d}" for i in range(60))   # a stopword-style list the project makes here
+    trainer.switch_page("assistant/ui/views/documents.py").run()
+    trainer.file_uploader(key="upload_files").set_value([
+        ("停用词表.txt", words.encode(), "text/plain"), (photo.name, photo.read_bytes(), "image/jpeg")]).run()
+    trainer.button(key="upload_go").click().run()
+    assert not trainer.exception
+    table = trainer.dataframe[0].value.set_index("文件")
+    assert table.loc["停用词表.txt", "状态"] == "待确认（暂不引用）"
+    assert "内容不像政策或办事指南正文" in table.loc["停用词表.txt", "原因"]
+    assert table.loc[photo.name, "状态"] == "可用"
+    assert table.loc[photo.name, "文字识别"].startswith("经 OCR 识别，请抽查（置信度 ")
+
+    trainer.selectbox(key="doc_pick").set_value(_doc_id(photo.name)).run()
+    assert any("经 OCR 识别，请抽查" in i.value for i in trainer.info)
+    trainer.selectbox(key="doc_pick").set_value(_doc_id("停用词表.txt")).run()
+    assert any("待确认，暂不引用" in w.value for w in trainer.warning)
+    assert "词语001" in texts(trainer)   # the trainer sees what would be indexed before confirming
+    trainer.button(key="confirm_go").click().run()
+    assert trainer.dataframe[0].value.set_index("文件").loc["停用词表.txt", "状态"] == "可用"
+
+    trainer.switch_page("assistant/ui/views/audit.py").run()
+    assert "确认启用文档" in set(trainer.dataframe[0].value["操作"])
+
+
 def _doc_id(source: str) -> str:
     from assistant.config import get_settings
     from assistant.store.kb import KnowledgeBase

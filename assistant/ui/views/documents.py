@@ -51,7 +51,8 @@ def report_rows(summary) -> list[dict]:
 
 
 st.subheader("上传文档或 FAQ 表")
-files = st.file_uploader("可一次选多个文件：PDF、Word（DOCX）、TXT/MD、网页（HTML）、FAQ 表（CSV/XLSX）",
+files = st.file_uploader("可一次选多个文件：PDF、Word（DOCX/DOC）、WPS、OFD、演示文稿（PPTX/PPT）、图片（JPG/PNG/TIFF/BMP，"
+                         "自动文字识别）、TXT/MD、网页（HTML）、FAQ 表（CSV/XLSX/XLS）",
                          accept_multiple_files=True, key="upload_files")
 password = st.text_input("PDF 密码（只有加密的 PDF 需要；同一批的加密 PDF 都用这个密码，不会被保存）", type="password",
                          key="upload_password")
@@ -59,12 +60,20 @@ if st.button("加入知识库", key="upload_go", type="primary", disabled=not fi
     bar = st.progress(0.0, text="准备中……")
     total = len(files)
 
+    current = {"n": 1, "name": ""}
+
     def on_file(n: int, name: str) -> None:
+        current.update(n=n, name=name)
         bar.progress((n - 1) / total, text=f"正在处理第 {n}/{total} 个：{name}")
+
+    def on_page(done: int, pages: int) -> None:
+        n = current["n"]
+        bar.progress(min(1.0, (n - 1 + done / max(1, pages)) / total),
+                     text=f"正在处理第 {n}/{total} 个：{current['name']}，文字识别第 {min(done + 1, pages)}/{pages} 页")
 
     try:
         summary = actions.upload(kb, [(f.name, f.getvalue()) for f in files], account.username, on_file,
-                                 password=password)
+                                 password=password, on_page=on_page)
     except actions.ActionError as err:
         st.error(str(err))
     else:
@@ -117,6 +126,7 @@ table = pd.DataFrame([{
     "标题": d.title + ("（示例）" if is_sample(d.source, kb.settings) and "示例" not in d.title else ""), "文件": d.source,
     "类型": KIND_ZH.get(d.kind, d.kind), "状态": STATUS_ZH.get(d.status, d.status), "段数": d.chunk_count,
     "更新时间": _when(d.replaced_at or d.added_at), "操作人": d.added_by, "原因": d.error,
+    "文字识别": f"经 OCR 识别，请抽查（置信度 {d.ocr_confidence}）" if d.ocr_confidence else "",
 } for d in docs]).sort_values("更新时间", ascending=False)
 f1, f2 = st.columns([2, 3])
 query = f1.text_input("搜索（标题、文件名、操作人、原因）", key="doc_search", placeholder="例如：居住证")
@@ -136,7 +146,8 @@ st.dataframe(shown, hide_index=True, width="stretch", key="doc_table", placehold
                             "段数": st.column_config.NumberColumn(width=44),
                             "更新时间": st.column_config.DatetimeColumn(width=92, format="MM-DD HH:mm"),
                             "操作人": st.column_config.TextColumn(width=64),
-                            "原因": st.column_config.TextColumn(width="large")})
+                            "原因": st.column_config.TextColumn(width="large"),
+                            "文字识别": st.column_config.TextColumn(width=150)})
 
 by_id = {d.id: d for d in docs}
 pick = st.selectbox("选择一个文档", list(by_id), key="doc_pick",
@@ -144,8 +155,20 @@ pick = st.selectbox("选择一个文档", list(by_id), key="doc_pick",
 doc = by_id[pick]
 preview, change, remove = st.tabs(["预览分段", "替换 / 撤销", "删除"])
 with preview:
-    chunks = kb.chunks_of(doc.id) if doc.status == "ready" else []
-    if doc.status != "ready":
+    chunks = kb.preview_chunks(doc.id) if doc.status in ("ready", "review") else []
+    if doc.ocr_confidence:
+        st.info(f"经 OCR 识别，请抽查：第 {doc.ocr_pages} 页的文字由图片识别得到，平均识别置信度 {doc.ocr_confidence}。")
+    if doc.status == "review":
+        st.warning("待确认，暂不引用：" + plain(doc.error or ""))
+        if st.button("已核对，确认启用", key="confirm_go"):
+            try:
+                row = actions.confirm(kb, doc.id, account.username)
+            except actions.ActionError as err:
+                st.error(str(err))
+            else:
+                st.session_state["flash"] = f"已确认启用《{row.title}》，现在可以被检索引用。"
+                st.rerun()
+    elif doc.status != "ready":
         st.warning(plain(doc.error or "这个文档没有可用内容。"))
     st.caption(f"检索时看到的分段：共 {len(chunks)} 段" + ("，下面显示前 20 段。" if len(chunks) > 20 else "。"))
     for c in chunks[:20]:
