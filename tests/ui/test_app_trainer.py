@@ -81,7 +81,7 @@ def test_a_word_list_waits_for_confirmation_and_a_photo_says_it_was_ocrd(trainer
         ("停用词表.txt", words.encode(), "text/plain"), (photo.name, photo.read_bytes(), "image/jpeg")]).run()
     trainer.button(key="upload_go").click().run()
     assert not trainer.exception
-    table = trainer.dataframe[0].value.set_index("文件")
+    table = _doc_table(trainer).set_index("文件")
     assert table.loc["停用词表.txt", "状态"] == "待确认（暂不引用）"
     assert "内容不像政策或办事指南正文" in table.loc["停用词表.txt", "原因"]
     assert table.loc[photo.name, "状态"] == "可用"
@@ -93,7 +93,7 @@ def test_a_word_list_waits_for_confirmation_and_a_photo_says_it_was_ocrd(trainer
     assert any("待确认，暂不引用" in w.value for w in trainer.warning)
     assert "词语001" in texts(trainer)   # the trainer sees what would be indexed before confirming
     trainer.button(key="confirm_go").click().run()
-    assert trainer.dataframe[0].value.set_index("文件").loc["停用词表.txt", "状态"] == "可用"
+    assert _doc_table(trainer).set_index("文件").loc["停用词表.txt", "状态"] == "可用"
 
     trainer.switch_page("assistant/ui/views/audit.py").run()
     assert "确认启用文档" in set(trainer.dataframe[0].value["操作"])
