@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.replies.engine import ReplyEngine
 
     engine = ReplyEngine(settings)
-    engine.suggest("请问办理需要带什么材料？")
+    engine.warm()
     timer = Timer()
     for role in args.roles:
         path = DIALOGUES / f"{role}.jsonl"

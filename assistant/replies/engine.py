@@ -12,7 +12,7 @@ from assistant.privacy import mask, without_numbers
 from assistant.replies.composer import compose
 from assistant.replies.llm import LLMComposer, compose_with_fallback
 from assistant.replies.model import Suggestion
-from assistant.replies.selection import choose, staff_material_title
+from assistant.replies.selection import choose, remember_questions, staff_material_title
 from assistant.replies.staff import is_staff_question
 from assistant.replies.triage import triage
 from assistant.retrieval.model import Hit, RetrievalResult
@@ -64,6 +64,13 @@ class ReplyEngine:
     def llm_notice(self) -> str:
         """The page's line while the LLM endpoint is paused by its breaker ("" otherwise, and with no LLM)."""
         return self._llm.notice() if self._llm is not None else ""
+
+    def warm(self) -> None:
+        """Load what the first suggestion would otherwise wait for: the index, the models, the FAQ questions'
+        sentence vectors (the verifier compares the last turn with them)."""
+        questions = [q for c in self.retriever.state().chunks if c.kind == "faq" for q in c.questions[:4]]
+        remember_questions(questions)
+        self.suggest("请问办理需要带什么材料？")
 
     def is_empty(self) -> bool:
         return int(self.kb.count()) == 0

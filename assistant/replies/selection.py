@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
@@ -19,7 +18,7 @@ from assistant.replies.applicability import Verdict, about_text, check
 from assistant.replies.checklist import TOPICS
 from assistant.replies.grounding import STOP_BIGRAMS, on_topic, source_text
 from assistant.replies.text import bigrams, squash
-from assistant.replies.vectors import embed_text
+from assistant.replies.vectors import embed_text, embed_texts
 from assistant.replies.verifier import Candidate, Verifier, features, missing_words
 from assistant.replies.verifier import load as load_verifier
 from assistant.retrieval.matters import named
@@ -158,7 +157,7 @@ def candidate_features(result: RetrievalResult, turn: str, asked: str,
     best = max((c.cosine for c in ranked), default=0.0)
     wanted = [a for a in aspects_of(turn) if a not in _LOOSE]
     follow = follows_on(result, turn)
-    alike = [turn_similarity(turn, c.hit) for c in ranked]
+    alike = turn_similarities(turn, [c.hit for c in ranked])
     top = max(alike, default=0.0)
     out = []
     for c, a in zip(ranked, alike):
@@ -169,24 +168,42 @@ def candidate_features(result: RetrievalResult, turn: str, asked: str,
     return out
 
 
-def turn_similarity(turn: str, hit: Hit) -> float:
-    """Cosine between the last turn on its own and the closest of the entry's questions (0 without the sentence
+def turn_similarities(turn: str, hits: list[Hit]) -> list[float]:
+    """Cosine between the last turn on its own and the closest of each entry's questions (0 without the sentence
     model). For "那要是审核没给批呢" after a 低保 question this singles out the 没通过 entry, which the search
-    (run with the earlier turn carried in) ranks below the entry that answered the turn before."""
+    (run with the earlier turn carried in) ranks below the entry that answered the turn before. Questions not seen
+    before are embedded in one batch (a knowledge base's questions are soon all cached)."""
     a = embed_text(turn)
     if a is None:
-        return 0.0
-    best = 0.0
-    for q in (hit.questions or [hit.title])[:4]:
-        b = _question_vector(q)
-        if b is not None:
-            best = max(best, float(np.dot(a.ravel(), b.ravel()) / (np.linalg.norm(a) * np.linalg.norm(b) or 1.0)))
-    return best
+        return [0.0] * len(hits)
+    asked = [(hit.questions or [hit.title])[:4] for hit in hits]
+    new = list(dict.fromkeys(q for qs in asked for q in qs if q not in _QUESTION_VECTORS))
+    if new:
+        if len(_QUESTION_VECTORS) + len(new) > MAX_CACHED_QUESTIONS:
+            _QUESTION_VECTORS.clear()
+        _QUESTION_VECTORS.update(zip(new, embed_texts(new)))
+    a = a.ravel() / (np.linalg.norm(a) or 1.0)
+    out = []
+    for qs in asked:
+        best = 0.0
+        for q in qs:
+            b = np.asarray(_QUESTION_VECTORS[q]).ravel()
+            best = max(best, float(np.dot(a, b) / (np.linalg.norm(b) or 1.0)))
+        out.append(best)
+    return out
 
 
-@lru_cache(maxsize=4096)
-def _question_vector(question: str) -> np.ndarray | None:
-    return embed_text.__wrapped__(question)
+MAX_CACHED_QUESTIONS = 20000
+_QUESTION_VECTORS: dict[str, np.ndarray] = {}
+
+
+def remember_questions(questions: list[str]) -> None:
+    """Embed a knowledge base's FAQ questions ahead of the first citizen (one batch at start-up instead of a few
+    per early suggestion); up to ``MAX_CACHED_QUESTIONS``."""
+    new = list(dict.fromkeys(q for q in questions if q and q not in _QUESTION_VECTORS))
+    new = new[:max(0, MAX_CACHED_QUESTIONS - len(_QUESTION_VECTORS))]
+    if new and embed_text(new[0]) is not None:
+        _QUESTION_VECTORS.update(zip(new, embed_texts(new)))
 
 
 def unheld_matters(asked: str, entries: list[Hit], chosen: Hit | None = None) -> list[str]:

@@ -39,7 +39,7 @@ def _reply_engine(key: str, _cfg: Settings):
     from assistant.replies.engine import ReplyEngine
 
     reply = ReplyEngine(_cfg, kb=_knowledge_base(key, _cfg))
-    reply.suggest("请问办理需要带什么材料？")  # warm-up: loads the model, builds or loads the lexical index
+    reply.warm()  # loads the model, builds or loads the lexical index, embeds the FAQ questions
     return reply
 
 
