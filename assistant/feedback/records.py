@@ -36,8 +36,18 @@ class FeedbackItem:
 
 
 def _category(result, suggestion) -> str:
-    """The subject a question was about: the matched FAQ's category, else the top passage's, else the routing guess."""
-    if result is not None:
+    """The subject a question was about: the category of the source the reply stood on. When the reply stood on
+    none (not found, a risk card, a staff question), the routing guess, never the category of an entry the reply
+    layer set aside ("养犬登记要带什么" is not 婚姻登记 because both say 登记). Without a suggestion: the matched
+    FAQ's category, else the top passage's."""
+    if result is not None and suggestion is not None:
+        if getattr(suggestion, "mode", "reply") == "reply" and getattr(suggestion, "citations", None):
+            pool = ([h for h, _, _ in result.faq_candidates] + list(result.hits)
+                    + ([result.faq.hit] if result.faq else []))
+            hit = next((h for h in pool if h.chunk_id == suggestion.citations[0].chunk_id), None)
+            if hit is not None and hit.category:
+                return hit.category
+    elif result is not None:
         if result.faq is not None and result.faq.hit.category:
             return result.faq.hit.category
         for hit in result.hits[:1]:

@@ -96,6 +96,21 @@ def test_faq_save_refuses_half_rows_and_staff(kb):
     assert kb.get_document(doc.id).chunk_count == len(entries)  # nothing changed
 
 
+def test_a_question_is_counted_under_the_source_its_reply_stood_on_not_a_set_aside_entry(kb):
+    from assistant.replies.engine import ReplyEngine
+
+    engine = ReplyEngine(get_settings(), kb=kb)
+    result, s = engine.suggest("我想养条狗，养犬登记要带什么？")
+    assert s.mode != "reply"          # the KB has no 养犬 entry; 婚姻登记 only shares 登记
+    qid = record_query(kb.engine, STAFF[0], "我想养条狗，养犬登记要带什么？", result, s)
+    result2, s2 = engine.suggest("办理居住证要带哪些材料？")
+    qid2 = record_query(kb.engine, STAFF[0], "办理居住证要带哪些材料？", result2, s2)
+    with kb.engine.connect() as conn:
+        cats = dict(conn.execute(select(db.queries.c.id, db.queries.c.category)).all())
+    assert cats[qid] != "婚姻登记" and cats[qid] == (s.triage.department or "")
+    assert cats[qid2] == "居住证"
+
+
 def test_hot_report_compares_this_week_with_last_week(kb):
     from assistant.retrieval.model import Hit
 
