@@ -13,6 +13,8 @@ import time
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
 TRAINER = ("trainer1", "trainer-pass-1")
@@ -95,6 +97,12 @@ def app_data(request, tmp_path: Path, monkeypatch) -> Path:
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(data))
     monkeypatch.setenv("ASSISTANT_KNOWLEDGE_DIR", str(REPO / "knowledge"))
     return data
+
+
+@pytest.fixture
+def data(request, tmp_path: Path, monkeypatch) -> Path:
+    """A data folder with the shipped knowledge and the test accounts, for this test only (import it as a fixture)."""
+    return app_data(request, tmp_path, monkeypatch)
 
 
 def sign_in(at, username: str, password: str):

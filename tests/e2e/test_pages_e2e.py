@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_browser_e2e import ARGS, CHROMIUM, SHOTS, _ask, _shot, app_url  # noqa: E402,F401  (app_url: fixture)
+from test_browser_e2e import SHOTS, _ask, _shot, app_url, browser  # noqa: E402,F401  (fixtures)
 
 from app_harness import STAFF, TRAINER  # noqa: E402
 
@@ -52,18 +52,6 @@ class Watch:
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         return page
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium not installed: `apt-get install -y chromium fonts-wqy-microhei` (see .ci/run)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 def _context(browser):

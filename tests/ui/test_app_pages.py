@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_harness import APP, STAFF, TRAINER, app_data, ask, sign_in, signed_in, texts
+from app_harness import APP, STAFF, TRAINER, ask, sign_in, signed_in, texts
+from app_harness import data  # noqa: F401  (fixture)
 from rendered import seen
 
 pytestmark = pytest.mark.slow
@@ -14,11 +15,6 @@ NEW_Q = "单位食堂的饭卡丢了怎么挂失？"
 RULES = ("停车收费办法.txt", "关于停车收费的办法\n第一条 政务中心停车场对办事群众前两小时免费。\n"
          "第二条 超过两小时的，每小时收费五元，当日最高四十元。\n")
 RULES_NEW = RULES[1].replace("每小时收费五元，当日最高四十元", "每小时收费三元，当日最高二十元")
-
-
-@pytest.fixture
-def data(request, tmp_path, monkeypatch):
-    return app_data(request, tmp_path, monkeypatch)
 
 
 @pytest.fixture

@@ -5,16 +5,12 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from app_harness import APP, STAFF, TRAINER, app_data, ask, sign_in, signed_in, texts
+from app_harness import APP, STAFF, TRAINER, ask, sign_in, signed_in, texts
+from app_harness import data  # noqa: F401  (fixture)
 from rendered import rendered_html, seen
 
 pytestmark = pytest.mark.slow
 ANGRY = "你们这办事效率也太差了！我都跑了三趟了，办个居住证到底要带什么材料？"
-
-
-@pytest.fixture
-def data(request, tmp_path, monkeypatch):
-    return app_data(request, tmp_path, monkeypatch)
 
 
 @pytest.fixture

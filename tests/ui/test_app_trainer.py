@@ -4,17 +4,13 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_harness import APP, REPO, STAFF, TRAINER, app_data, ask, sign_in, signed_in, texts
+from app_harness import APP, REPO, STAFF, TRAINER, ask, sign_in, signed_in, texts
+from app_harness import data  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.slow
 BIKE = ("自行车停放规定.txt",
         "关于非机动车停放和充电的规定\n第一条 自行车和电动自行车应当停放在小区指定的非机动车停放区。\n"
         "第二条 电动自行车不得在楼道、楼梯间充电，违者由物业劝阻，拒不改正的报消防部门处理。\n")
-
-
-@pytest.fixture
-def data(request, tmp_path, monkeypatch):
-    return app_data(request, tmp_path, monkeypatch)
 
 
 @pytest.fixture

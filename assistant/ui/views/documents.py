@@ -2,14 +2,13 @@
 with search, status filter and sorting, chunk preview, replace with a preview of the change and an undo, delete."""
 from __future__ import annotations
 
-from assistant.store import db
-
 from datetime import timezone
 
 import pandas as pd
 import streamlit as st
 
 from assistant.feedback import versions
+from assistant.store import db
 from assistant.ui import actions, auth, resources
 from assistant.ui.common import KIND_ZH, LOCAL, STATUS_ZH, is_sample, local_time, page_header, plain, sample_notice
 
@@ -38,6 +37,15 @@ def outcome_line(o) -> str:
 
 def show_outcome(o) -> None:
     {"failed": st.error, "unchanged": st.info}.get(o.outcome, st.success)(plain(outcome_line(o)))
+
+
+def _attempt(action, *args, **kwargs):
+    """Run a trainer action; its refusal (busy lock, permission, bad file) is shown as text, and None returned."""
+    try:
+        return action(*args, **kwargs)
+    except actions.ActionError as err:
+        st.error(plain(str(err)))
+        return None
 
 
 def _csv_cell(value: object) -> object:
@@ -71,12 +79,9 @@ if st.button("加入知识库", key="upload_go", type="primary", disabled=not fi
         bar.progress(min(1.0, (n - 1 + done / max(1, pages)) / total),
                      text=f"正在处理第 {n}/{total} 个：{current['name']}，文字识别第 {min(done + 1, pages)}/{pages} 页")
 
-    try:
-        summary = actions.upload(kb, [(f.name, f.getvalue()) for f in files], account.username, on_file,
-                                 password=password, on_page=on_page)
-    except actions.ActionError as err:
-        st.error(str(err))
-    else:
+    summary = _attempt(actions.upload, kb, [(f.name, f.getvalue()) for f in files], account.username, on_file,
+                       password=password, on_page=on_page)
+    if summary is not None:
         bar.progress(1.0, text=summary.line())
         batches = st.session_state.setdefault(REPORTS, [])
         batches.insert(0, {"at": local_time(db.now()),
@@ -161,11 +166,8 @@ with preview:
     if doc.status == "review":
         st.warning("待确认，暂不引用：" + plain(doc.error or ""))
         if st.button("已核对，确认启用", key="confirm_go"):
-            try:
-                row = actions.confirm(kb, doc.id, account.username)
-            except actions.ActionError as err:
-                st.error(str(err))
-            else:
+            row = _attempt(actions.confirm, kb, doc.id, account.username)
+            if row is not None:
                 st.session_state["flash"] = f"已确认启用《{row.title}》，现在可以被检索引用。"
                 st.rerun()
     elif doc.status != "ready":
@@ -201,11 +203,9 @@ with change:
                     st.caption("按 FAQ 条目：" + found.faq.summary("replace"))
                 sure = st.checkbox(f"我已核对：{found.summary()}", key=f"replace_ok_{doc.id}_{new.file_id}")
                 if st.button("确认替换", key="replace_go", type="primary", disabled=not sure):
-                    try:
-                        outcome = actions.replace(kb, doc.id, new.name, new.getvalue(), account.username, new_password)
-                    except actions.ActionError as err:
-                        st.error(str(err))
-                    else:
+                    outcome = _attempt(actions.replace, kb, doc.id, new.name, new.getvalue(), account.username,
+                                       new_password)
+                    if outcome is not None:
                         if outcome.outcome == "failed":
                             show_outcome(outcome)
                         else:
@@ -218,11 +218,8 @@ with change:
         st.caption(f"上一版本：{local_time(last.at)} {plain(last.reason)}前的《{plain(last.path.name)}》"
                    f"（{last.chunks} 段，操作人 {plain(last.by)}）；共保留 {len(kept)} 个旧版本。")
         if st.button("撤销：恢复到上一版本", key="undo_go"):
-            try:
-                outcome = actions.undo(kb, doc.id, account.username)
-            except actions.ActionError as err:
-                st.error(str(err))
-            else:
+            outcome = _attempt(actions.undo, kb, doc.id, account.username)
+            if outcome is not None:
                 if outcome.outcome == "failed":
                     show_outcome(outcome)
                 else:
@@ -231,11 +228,8 @@ with change:
 with remove:
     sure = st.checkbox(plain(f"确认删除《{doc.title}》及其全部分段"), key="delete_confirm")
     if st.button("删除", key="delete_go", disabled=not sure):
-        try:
-            row = actions.delete(kb, doc.id, account.username)
-        except actions.ActionError as err:
-            st.error(str(err))
-        else:
+        row = _attempt(actions.delete, kb, doc.id, account.username)
+        if row is not None:
             st.session_state["flash"] = f"已删除《{row.title}》。"
             st.session_state.pop("delete_confirm", None)
             st.rerun()
