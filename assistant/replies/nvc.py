@@ -48,7 +48,8 @@ def observe(text: str) -> str:
         if sum(map(len, facts + asks)) + len(c) > 70:
             break
         if _QUESTION.search(c):
-            asks.append(_ASKING.sub("", c).rstrip("？?"))
+            # a question particle ends a question, not the sentence that restates it ("公积金呢" → "公积金")
+            asks.append(re.sub(r"呢$", "", _ASKING.sub("", c).rstrip("？?")))
         else:
             facts.append(c)
     if not facts and not asks:

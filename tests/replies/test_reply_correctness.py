@@ -163,3 +163,9 @@ def test_a_calm_question_is_not_answered_as_anger_and_residence_goes_to_police(e
     assert not re.search(r"生气|不满|失望", s.feeling)
     _, s = engine.suggest("办理居住证要带哪些材料？")
     assert s.triage.department == "公安"
+
+
+def test_a_restated_follow_up_drops_its_question_particle():
+    from assistant.replies.nvc import observe
+
+    assert observe("那公积金呢，也能一起转过来吗？") == "您想了解公积金，也能一起转过来吗。"
