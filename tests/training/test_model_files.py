@@ -42,7 +42,7 @@ def test_models_fitted_on_labelled_files_still_match_those_files(name):
     head = classifier.read_meta(name, MODEL_DIR)["trained_on"]
     assert (head["rows"], head["rows_sha256"]) == (len(rows), labelled.rows_hash(rows, fields))
     # never a set that is reported: a task's final set, the dialogue test half or the current blind dialogue set
-    assert not {"final", "dialogues/test", "dialogues/final4"} & set(head["roles"])
+    assert not {"final", "dialogues/test", "dialogues/final5", "dialogues/final6"} & set(head["roles"])
 
 
 def test_models_fitted_on_shared_data_match_its_rows():
@@ -77,13 +77,14 @@ def test_a_missing_model_is_none_and_triage_answers_without_it(tmp_path):
 
 def test_the_answer_verifier_is_plain_json_fitted_on_tune_dialogues_only():
     """The verifier's head names its sources and features; the reported dialogue sets (the test half and the current
-    blind set) are never among them (final, final2 and final3 were retired into fitting after their one scoring)."""
+    blind set) are never among them (final to final4 were retired into fitting after their scoring)."""
     from assistant.replies.verifier import FEATURES, MODEL_FILE, load
     from assistant.training.verifier import SOURCES, questions
 
     head = json.loads((MODEL_DIR / MODEL_FILE).read_text(encoding="utf-8"))
     assert head["features"] == list(FEATURES) and len(head["weights"]) == len(FEATURES)
-    assert not any(p.endswith(("dialogues/test.jsonl", "dialogues/final4.jsonl")) for p in head["trained_on"]["source"])
+    assert not any(p.endswith(("dialogues/test.jsonl", "dialogues/final5.jsonl", "dialogues/final6.jsonl"))
+               for p in head["trained_on"]["source"])
     assert head["trained_on"]["rows"] == len(questions()), "labelled rows changed: python -m assistant.training --only verifier"
     assert all(p.exists() for p in SOURCES)
     v = load(MODEL_DIR)
