@@ -45,7 +45,12 @@ class _Unit:
     path: tuple[str, ...]   # heading labels, outermost first
     clause: str             # innermost clause label ("第八条", "（三）", "")
     starts_clause: bool     # first unit under a new heading
+    level: int = 0          # the level of the heading that starts here (0: none)
 
+
+# 一、 headings: a Markdown file's own top sections, never packed together; （一） and below are packed within one
+# (each （一） its own passage left the staff-question chooser 32 of 71 tuning questions, top sections 43, none 41)
+OWN_SECTION_LEVEL = 5
 
 _NUMBER_CELL = re.compile(r"(?:(?<=\s)|^)[-+]?\d+(?:\.\d+)?%?(?=\s|$)")
 _CROSS_REF = re.compile(r"^\s*(?:第[（(]?[一二三四五六七八九十\d]+[）)]?[款项目]|之[一二三四五六七八九十]|规定|的规定|所称|所列)")
@@ -127,11 +132,12 @@ def _units(sections: list[Section], limit: int) -> list[_Unit]:
             path = base + tuple(d for _, _, d in stack)
             clause = stack[-1][1] if stack else ""
             first = head is not None
+            level = head[0] if head else 0
             for sent in _SENT_END.split(block):
                 if not sent.strip():
                     continue
                 for piece in _split_long(sent, limit):
-                    out.append(_Unit(piece, section.page, path, clause, first))
+                    out.append(_Unit(piece, section.page, path, clause, first, level if first else 0))
                     first = False
         stack = [] if section.heading_path else stack
     return out
@@ -141,8 +147,9 @@ def _bare_heading(u: _Unit) -> bool:
     return u.starts_clause and len(u.text.strip()) <= 30 and not re.search(r"[。；！？]", u.text)
 
 
-def _pack(units: list[_Unit], size: int, overlap: int, limit: int) -> list[list[_Unit]]:
-    """Greedy windows of whole units; prefer ending where a clause ends; overlap by whole units."""
+def _pack(units: list[_Unit], size: int, overlap: int, limit: int, *, own_level: int = 0) -> list[list[_Unit]]:
+    """Greedy windows of whole units; prefer ending where a clause ends; overlap by whole units. ``own_level``:
+    a heading of this level or an outer one always starts a new window, however short the one before."""
     windows: list[list[_Unit]] = []
     i, n = 0, len(units)
     while i < n:
@@ -158,6 +165,8 @@ def _pack(units: list[_Unit], size: int, overlap: int, limit: int) -> list[list[
                     break
             if win and units[j].starts_clause and length >= size * 0.6:
                 break  # a new clause starts and this window is already well filled
+            if win and 0 < units[j].level <= own_level and not _bare_heading(win[-1]):
+                break
             win.append(units[j])
             length += u
             j += 1
@@ -205,7 +214,10 @@ def chunk_document(doc: LoadedDocument, doc_id: str, settings: Settings) -> list
     overlap = max(0, min(settings.chunk_overlap, size // 2))
     units = _units(doc.sections, limit)
     chunks: list[Chunk] = []
-    for win in _pack(units, size, overlap, limit):
+    # a Markdown file's sections are marked by its author: a passage never runs from one top section of a guide
+    # into the next ("八、风险识别与升级处置" into "九、服务忌语与替代说法"), so its label names what it holds
+    own = OWN_SECTION_LEVEL if doc.source.lower().endswith((".md", ".markdown")) else 0
+    for win in _pack(units, size, overlap, limit, own_level=own):
         text = _strip_joined([u.text for u in win])[:limit]
         if not text:
             continue

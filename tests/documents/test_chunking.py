@@ -108,3 +108,30 @@ def test_numbered_algorithm_steps_in_a_paper_are_not_headings():
     _, chunks = _sample_chunks("taidi", "paper_taidi2020_C_solution.pdf")
     heads = {h for c in chunks for h in c.heading_path.split(" > ") if h}
     assert not [h for h in heads if re.search(r"[，,=]", h) or not re.search("[\u4e00-\u9fff]", h)], heads
+
+
+def test_a_markdown_guide_passage_never_runs_into_the_next_top_section():
+    """The shipped guide's top sections (一、… 十、) are its author's: each passage holds text of one only, and its
+    label names that section (it used to run "八、风险识别与升级处置" into "九、服务忌语与替代说法")."""
+    from pathlib import Path
+
+    from assistant.config import PROJECT_ROOT
+    from assistant.documents.loaders import load_document
+
+    doc = load_document(Path(PROJECT_ROOT / "knowledge" / "guide" / "窗口沟通指南.md"))
+    chunks = chunk_document(doc, "guide", Settings())
+    tops = re.findall(r"^##\s+([一二三四五六七八九十]+、\S+)", doc_text(PROJECT_ROOT), re.M)
+    assert len(tops) >= 8
+    for c in chunks:
+        inside = [t for t in tops if t in c.text]
+        assert len(inside) <= 1, (c.heading_path, inside)
+        if c.heading_path:
+            assert not inside or c.heading_path.startswith(inside[0]), (c.heading_path, inside)
+    assert {c.heading_path.split(" > ")[0] for c in chunks if c.heading_path} >= set(tops)
+    # a plain-text file of the same words keeps the old packing (its headings are guesses from the text)
+    doc.source = "指南.txt"
+    assert len(chunk_document(doc, "guide", Settings())) < len(chunks)
+
+
+def doc_text(root) -> str:
+    return (root / "knowledge" / "guide" / "窗口沟通指南.md").read_text(encoding="utf-8")
