@@ -13,11 +13,11 @@ _FEELING = {"calm": "calm", "anxious": "anxiety", "angry": "anger", "desperate":
 
 
 def model_reply(matter: Matter, emotion: str) -> str:
+    strong, _ = FEELINGS[_FEELING.get(emotion, "calm")]
     if matter.type == "risk":
         card = protocol_for([RiskFlag(matter.kind, KIND_ZH.get(matter.kind, ""), "")])
         words = "".join(spoken_words(card.say_now)[:2])
-        return f"{words}（同时请：{'、'.join(card.call[:2])}）"
-    strong, _ = FEELINGS[_FEELING.get(emotion, "calm")]
+        return f"{strong}{words}（同时请：{'、'.join(card.call[:2])}）"
     if matter.type == "not_in_kb":
         return strong + NOT_HELD.format(asked=matter.topic)
     return (f"{strong}您{INTENT_NEEDS['办事材料']}，我一次性跟您说清楚。按标准答案：{matter.answer.strip()}"

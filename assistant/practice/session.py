@@ -69,8 +69,9 @@ def _next_line(run: Run, score: Score, good: int) -> str:
             return ""
         return s.next[good - 1] if good - 1 < len(s.next) else s.calmed
     bad = sum(1 for t in run.turns if t.score is not None and not t.score.passed)
-    first_failed = score.failed()[0] if score.failed() else ""
-    reaction = REACTIONS.get(first_failed, "")
+    failed = score.failed()
+    # the citizen reacts to the most hurtful miss first (REACTIONS is in that order)
+    reaction = next((line for skill, line in REACTIONS.items() if skill in failed), "")
     line = s.escalate[(bad - 1) % len(s.escalate)]
     return f"{reaction}{line}" if reaction and reaction not in line else line
 

@@ -16,10 +16,13 @@ from assistant.practice.cases import Case
 from assistant.replies.text import bigrams, squash
 from assistant.replies.vectors import embed_text, sentence_embedder
 
-# cosine similarity of m3e-small vectors a case must reach; on the shipped cases, sentences about the same kind of
-# trouble (材料不齐 and 又让我补材料) scored 0.80-0.90, unrelated pairs 0.60-0.78
-MIN_SIM = 0.80
-MIN_SHARED_BIGRAMS = 1  # and at least one shared character pair, so two vague sentences do not match on tone alone
+# Vectors alone do not separate: on the shipped cases, a sentence about the same trouble scored 0.75-0.86 and an
+# unrelated one up to 0.83 ("社保卡丢了怎么办" near a bereaved mother's 社保 case). So a case must reach MIN_SIM and
+# share MIN_SHARED content character pairs with the sentence (function-word pairs like 怎么/什么/我们 do not count).
+MIN_SIM = 0.74
+MIN_SHARED_BIGRAMS = 2
+_FUNCTION = set("怎么 什么 我们 你们 他们 一个 一下 这个 那个 可以 能不 不能 需要 要带 了怎 么办 是不 不是 就是 还是 有没 没有 "
+                "办理 请问 一次 今天 现在 了， ，我 我都 都说 我的 的事".split())
 _LOCK = threading.Lock()
 _CACHE: dict[str, np.ndarray] = {}
 
@@ -63,7 +66,7 @@ def similar_cases(text: str, cases: list[Case], k: int = 2, min_sim: float = MIN
     v = np.asarray(v, dtype=np.float32).reshape(-1)
     v = v / max(float(np.linalg.norm(v)), 1e-9)
     sims = matrix @ v
-    grams = bigrams(squash(text))
+    grams = bigrams(squash(text)) - _FUNCTION
     out = []
     for i in np.argsort(-sims):
         if sims[i] < min_sim or len(out) == k:

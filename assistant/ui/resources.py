@@ -80,3 +80,16 @@ _CONVERSATIONS_LOCK = threading.Lock()
 @st.cache_resource
 def conversations() -> Conversations:
     return Conversations()
+
+
+@st.cache_resource
+def _cases_loaded(key: str, _cfg: Settings) -> int:
+    from assistant.practice.cases import load_shipped
+
+    return load_shipped(engine(_cfg), _cfg.knowledge_dir)
+
+
+def practice_ready(cfg: Settings | None = None) -> None:
+    """The shipped 示例 cases in the case library, once per data folder (see practice.cases.load_shipped)."""
+    cfg = cfg or settings()
+    _cases_loaded(repr(cfg), cfg)
