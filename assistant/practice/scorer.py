@@ -49,12 +49,17 @@ class Score:
         return [k for k in SKILLS if self.skills.get(k) is False]
 
 
+def _grams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
 # --- feelings and needs ---------------------------------------------------------------------------------------
 _EMPATHY = re.compile(
     r"理解|明白您|知道您|听得出|看得出|感受到|能体会|体谅|换(做|作|成)?(是)?(谁|我)|着急|急坏|担心|担忧|辛苦|不容易|委屈|难过|伤心"
-    r"|生气|恼火|窝火|不满|心情|抱歉|对不起|不好意思|让您久等|让您跑|白跑|节哀|别着急|别急|不着急|慢慢说|难处|为难|无助|害怕"
+    r"|生气|恼火|窝火|不满|心情|抱歉|对不起|不好意思|让您久等|让您跑|白跑|节哀|慢慢说|难处|为难|无助|害怕"
     r"|心里[^。，！？]{0,3}(很|挺|有点|不好受|难受|乱|慌|急|没底|不踏实|不舒服|憋)|烦心|闹心|受累|累了|折腾|失望|在意|放心不下|惦记"
     r"|不方便|腿脚|年纪大|恭喜|心疼|压力|赶时间|时间紧|催得急|憋屈|受罪|冤|您觉得|您要记下来|利利索索|(您|你)[^。，]{0,3}关心"
+    r"|陪着您|陪您|我听到|听到了|(您|你)[^。，！？]{0,4}(怕|难|揪心|无奈|不踏实|慌)|挺难|不好受"
     r"|我(也)?(知道|明白|懂|理解)|(您|你)[^。，！？]{0,4}(急|忙)")
 _NEED = re.compile(r"(您|你)(是|就是)?(想|希望|需要|要的是|最关心|关心的是|在意的是|盼着)|想(尽快|早点|一次|赶紧|把|今天|这趟)"
                    r"|一次(就)?(办|弄|说|准备)"
@@ -65,7 +70,7 @@ def _feeling_words() -> list[str]:
     return [f.word for f in feelings() if f.label in ("anger", "anxiety", "sadness", "confusion") and len(f.word) >= 2]
 
 
-_DISMISS = re.compile(r"没用|有什么用|不至于|别.{0,2}了|怪谁")
+_DISMISS = re.compile(r"没用|有什么用|不至于|别.{0,2}了|怪谁|比你|不算太少|干嘛")
 
 
 def acknowledges(reply: str) -> bool:
@@ -108,6 +113,8 @@ def quantities(text: str) -> set[tuple[float, str]]:
         num, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         if num.startswith("一") and unit in ("日", "天", "月", "年", "周") and m.start() and text[m.start() - 1] in "同当这每":
             continue  # 同一天 / 这一年: not a time limit
+        if num in ("一", "两") and unit in ("张", "寸"):
+            continue  # 补一张: not a count the answer states
         v = cn_number(num)
         if v is not None:
             out.add((v, _unit(unit)))
@@ -157,11 +164,33 @@ def contradictions(reply: str, answer: str) -> list[str]:
     return out
 
 
+_ABSOLUTE = re.compile(r"只有|只能|必须|一律|都得|就得|得回|什么.{0,3}都(能|可以)|没有固定|也没事|没事|就能全|一次性把|当面|就能恢复|以后再说"
+                       r"|缺了就是|就是办不了|一直有效|不用挂失|都不影响")
+_HEDGED = re.compile(r"是不是|是否|要不要|以.{0,8}为准|可能|一般|我帮您问|核实")
+
+
+def absolute_claims(reply: str, answer: str) -> list[str]:
+    """A rule stated as absolute ("只有一级才能领", "每年都得当面认证") whose wording the answer does not carry."""
+    out = []
+    a = squash(answer)
+    calm = "。".join(x for x in re.split(r"[。！？!?；;]", reply) if not _PROMISE.search(x))
+    for c in _CLAUSES.findall(calm):
+        if not _ABSOLUTE.search(c) or _HEDGED.search(c):
+            continue
+        core = squash(re.sub(r"您|你|我们|我|就|了|的|吧|呢", "", c))
+        grams = _grams(core)
+        if grams and len(grams & _grams(a)) / len(grams) < 0.5:
+            out.append(f"“{c}”说得太绝对，标准答案里没有这样的规定")
+    return out
+
+
 def policy_problems(reply: str, answer: str, said: str = "") -> list[str]:
     """What the reply states that the FAQ answer does not say (empty: nothing wrong found)."""
     problems = []
     known = quantities(answer) | quantities(said)
-    for q in sorted(quantities(reply) - known):
+    # a number inside a promise ("保证十分钟就拿到") is an overpromise, scored under no_overpromise
+    stated = quantities("。".join(x for x in re.split(r"[。！？!?；;]", reply) if not _PROMISE.search(x)))
+    for q in sorted(stated - known):
         v, u = q
         # "三个月" in the answer and "90天" in the reply are not compared: only what has no match at all
         problems.append(f"说了“{int(v) if v == int(v) else v}{u}”，标准答案里没有这个数")
@@ -169,6 +198,7 @@ def policy_problems(reply: str, answer: str, said: str = "") -> list[str]:
         if term in reply and not _answer_has(answer, term) and term not in (said or ""):
             problems.append(f"提到了“{term}”，标准答案里没有")
     problems += contradictions(reply, answer)
+    problems += absolute_claims(reply, answer)
     if _FREE.search(reply) and _FEE.search(answer) and not _FREE.search(answer):
         problems.append("说不收费，但标准答案写了费用")
     return problems
@@ -179,11 +209,17 @@ _OFFER = re.compile(r"核实|核对|确认|查一下|查查|查清|问一下|问
 _RULE = re.compile(r"需要(带|提供|准备|满足|交)|要带|得带|必须|只要|就能|就可以办|可以办|不能办|办不了|不符合|符合条件|规定是|规定要")
 
 
+_REFER = re.compile(r"(去|找|到|打|跟|问|联系)[^，。！？]{0,10}(局|中心|银行|派出所|窗口|机构|单位|网点|社区|街道|12345|12333|热线|部门|公司|处)"
+                    r"|(打电话|去|帮您|给您|替您|我来)问")
+
+
 def not_in_kb_ok(reply: str, said: str = "") -> bool:
-    """Says no rule as fact (no numbers, materials or conditions of its own) and offers to check or refer."""
+    """Says no rule as fact (no numbers, materials or conditions of its own) and offers to check, or says where to
+    ask."""
     stated = quantities(reply) - quantities(said)
-    asserts = bool(stated) or bool(_RULE.search(reply) and not re.search(r"可能|不确定|不清楚|要核实|需要核实|以.{0,6}为准", reply))
-    return bool(_OFFER.search(reply)) and not asserts
+    hedged = re.search(r"可能|不确定|不清楚|要核实|需要核实|以.{0,6}为准|没写|没有写|资料里没有|不能乱说|不敢", reply)
+    asserts = bool(stated) or bool(_RULE.search(reply) and not hedged)
+    return bool(_OFFER.search(reply) or _REFER.search(reply)) and not asserts
 
 
 # --- 一次性告知 -----------------------------------------------------------------------------------------------
@@ -259,11 +295,16 @@ def item_keys(item: str) -> list[str]:
 STEP_ALIASES = {"发证": ("领证", "发离婚证", "拿证"), "清税": ("税务",), "挂失": ("锁",)}
 
 
-def _grams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)}
-
-
 def _covered(reply: str, item: str) -> bool:
+    """Every part joined by 和/及 named ("身份证和户口簿" needs both); each part by any of its alternatives."""
+    outside = re.sub(r"（[^）]*）", "", item)
+    parts = [p for p in re.split(r"和|及(?!以上)", outside) if len(p.strip()) >= 2]
+    if len(parts) >= 2 and "或" not in outside and "：" not in outside:
+        return all(_part_covered(reply, p) for p in parts)
+    return _part_covered(reply, item)
+
+
+def _part_covered(reply: str, item: str) -> bool:
     """Named in the reply: one of its words, an everyday name for it, or most of its wording (a step told in other
     words: its last two characters and a fifth of its character pairs, or half of them)."""
     if any(k in reply for k in item_keys(item)) or any(a in reply for a in STEP_ALIASES.get(item, ())):
@@ -304,16 +345,22 @@ _ARGUE = re.compile(r"别想不开|至于吗|想开点|不至于|别吓唬|吓�
 _BUSINESS = re.compile(r"材料|带齐|先取号|排队|按规定|按流程|手续|表格")
 
 
+_NOW = re.compile(r"马上|立即|立刻|这就|现在就|赶紧")
+_SEND_AWAY = re.compile(r"回去|回家|改天|先走|下次再|回头|抽空|有空|过两天|等会儿再|自己打")
+
+
 def protocol_problems(reply: str, kind: str) -> list[str]:
     problems = []
-    if not _SAFETY.search(reply) and not acknowledges(reply):
+    if not (_SAFETY.search(reply) or acknowledges(reply) or _NOW.search(reply)):
         problems.append("没有先稳住对方、先顾安全")
     if not re.search(_GET_HELP.get(kind, _GET_HELP["extreme"]), reply):
         problems.append("没有按处置卡请人到场或联系相关方")
-    if _ARGUE.search(reply):
+    if _ARGUE.search(reply) or _BLAME.search(reply):
         problems.append("与对方争辩、说教或重复威胁的话")
-    if _BUSINESS.search(reply) and not re.search(r"先不|不急|放一放|稍后|之后再|回头再", reply):
-        problems.append("风险当前还在谈业务")
+    if _SEND_AWAY.search(reply):
+        problems.append("让对方离开或往后拖，处置卡要求当场处置、不让对方独自离开")
+    if _BUSINESS.search(reply) and not (_SAFETY.search(reply) or _NOW.search(reply)):
+        problems.append("风险当前只谈业务")
     return problems
 
 
@@ -323,19 +370,29 @@ _PROMISE = re.compile(r"保证|肯定|一定|绝对|包(您|你)|打包票|准�
 _OUTCOME = re.compile(r"办下来|办好|办成|拿到|领到|拿证|领证|通过|批|认成|认定|发给|发到|补上|补给|搞定|到账|转好|问题都不会有|绿色通道"
                       r"|办得了|能办|能领|能拿|能过|能报|报销|恢复|道歉|停业|整改|落实|撤销|退回|不影响|接上|免了|扣光|取出来|拿到手|先办了|特批")
 _HEDGE = re.compile(r"以.{0,8}为准|要看|不能保证|没法保证|无法保证|不一定|审核.{0,4}(决定|说了算)|尽量|争取")
-_BLAME = re.compile(r"下回(自己)?注意|自己注意|(怎么|为什么|咋)(不|没)(先|早|提前)?|早(点|该|干嘛)|谁让|你自己(没|不)|(你|你们)最好(还是)?"
+_BLAME = re.compile(r"下回(自己)?注意|自己注意|(怎么|为什么|咋)(不|没)(先|早|提前)?|早(该|干嘛)|谁让|你自己(没|不)|(你|你们)最好(还是)?"
                     r"|才.{0,4}就想|上次不是(跟你|和你)?(说|讲)|说过(多少遍|了)|跟你说了|不戴|没看清|不看清|不听|看不住|这么.{0,8}都能|吵也没用|你吵"
                     r"|干嘛不|(您|你)还.{0,4}信了|天天播|是不是真|心里清楚|比你.{0,3}的人多了|不算太少|再想想吧|怎么不看看|清清楚楚"
-                    r"|着急也没用|急也没用|有什么好|还好意思")
+                    r"|着急也没用|急也没用|有什么好|还好意思|至于吗|想开点|别想不开|不上心|都记不住|乱试|这么在意|在意干嘛|自己多回去|也太")
 _SHIRK = re.compile(r"(我们|这儿|这里|我这)[^，。]{0,4}(办不了|管不了|不管|没法办)|不归我们|不是我们(这儿|这里)?(的事|管|办)|你(去|得去)?问(别人|别处|他们|.{1,6}那边|.{1,4}去)"
-                    r"|(回去)?等通知吧|自己(去)?(上网|网上)?查|你去找")
+                    r"|(回去)?等通知吧|自己(去)?(上网|网上)?查|你去找|(我们|我|这儿|这里)[^，。]{0,3}说不(清|了|准)|不归我管|只管|不是办这个|跟我说没用"
+                    r"|(直接)?找他们去|你去[^，。]{0,10}问吧|你打\d+吧|^这个去[^，。]{1,8}问|改天再来|下一位[。！]?$")
+
+
+_OWN_ACTION = re.compile(r"转交|登记|回电|告诉您|跟进|写给您|记下|报上去|反映上去|如实")
+_GUARANTEE = re.compile(r"保证|包(您|你)|打包票|特批")
 
 
 def overpromises(reply: str, pattern_flags: set[str]) -> bool:
+    """An outcome promised that someone else decides; promising one's own actions (转交、回电、跟进) is fine."""
     if "越权承诺" in pattern_flags:
         return True
     for sentence in re.split(r"[。！？!?；;]", reply):
-        if _PROMISE.search(sentence) and _OUTCOME.search(sentence) and not _HEDGE.search(sentence):
+        if _HEDGE.search(sentence) or re.search(r"不到|不能|没法|办不|拿不", sentence):
+            continue
+        if _PROMISE.search(sentence) and _OUTCOME.search(sentence):
+            return True
+        if _GUARANTEE.search(sentence) and not _OWN_ACTION.search(sentence):
             return True
     return False
 

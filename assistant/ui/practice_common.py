@@ -58,8 +58,9 @@ def render_score(score: Score, run: Run, index: int) -> None:
     missed = score.failed()
     title = "评分：全部做到" if not missed else f"评分：{len(missed)} 项没做到"
     with st.expander(title, expanded=latest, icon=":material/grading:"):
-        st.markdown("  \n".join([f"✅ {SKILL_ZH[k]}" for k in met] + [f"❌ **{SKILL_ZH[k]}**" for k in missed]))
-        parts = "　".join(f"{name}{'✓' if ok else '✗'}" for name, ok in score.nvc.items())
+        st.markdown("  \n".join([f":green[:material/check_circle:] {SKILL_ZH[k]}" for k in met] +
+                                [f":red[:material/cancel:] **{SKILL_ZH[k]}**" for k in missed]))
+        parts = "　".join(f"{name}{'有' if ok else '缺'}" for name, ok in score.nvc.items())
         st.caption(f"非暴力沟通四部分：{parts}")
         for note in score.notes:
             st.markdown(f"- {plain(note)}")

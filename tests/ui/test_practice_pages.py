@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 PRACTICE = "assistant/ui/views/practice.py"
 ADMIN = "assistant/ui/views/practice_admin.py"
 GOOD = ("您跑了三趟，换谁都窝火，您就是想一次弄明白。请一次带齐：本人居民身份证原件；居住证明任选一项，房屋产权证明、"
-        "已备案的房屋租赁合同或单位、学校出具的住宿证明；就业或就读证明任选一项，劳动合同、营业执照、在职证明或在读证明。")
+        "已备案的房屋租赁合同或单位、学校出具的住宿证明；就业或就读证明任选一项，劳动合同、营业执照、在职证明或在读证明；照片多数受理点现场采集。")
 
 
 def _count(data, table: str) -> int:

@@ -56,7 +56,7 @@ with author_tab:
     with st.form("scenario_form"):
         c1, c2 = st.columns(2)
         sid = c1.text_input("场景编号（字母或数字）", key="sc_id")
-        title = c2.text_input("标题", key="sc_title")
+        title = c2.text_input("场景标题", key="sc_title")
         temperament = c1.selectbox("群众性格", list(TEMPERAMENTS), format_func=TEMPERAMENTS.get, key="sc_temp")
         emotion = c2.selectbox("开始时的情绪", list(EMOTIONS), format_func=EMOTIONS.get, key="sc_emotion")
         mtype = st.radio("要办的事", ["faq", "not_in_kb", "risk"], horizontal=True, key="sc_type",
