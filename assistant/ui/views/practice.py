@@ -26,6 +26,11 @@ if not scenarios:
     st.stop()
 by_id = {s.id: s for s in scenarios}
 run: practice.Run | None = st.session_state.get("practice_run")
+if run is not None and not run.done:
+    # read the reply before drawing the conversation: one script run per turn (the box stays at the bottom)
+    text = st.chat_input("你的答复（按回车提交）", key="practice_reply")
+    if text and text.strip():
+        practice.reply(run, text, engine, vary=practice_common.vary())
 
 if run is None:
     pick = st.selectbox("选择练习场景", list(by_id), key="practice_pick",
@@ -73,12 +78,6 @@ else:
         if st.button("放弃本次练习", key="practice_quit"):
             st.session_state.pop("practice_run", None)
             st.rerun()
-
-if run is not None and not run.done:
-    text = st.chat_input("你的答复（按回车提交）", key="practice_reply")
-    if text and text.strip():
-        practice.reply(run, text, engine, vary=practice_common.vary())
-        st.rerun()
 
 mine = [r for r in past_sessions(engine, account.username) if r.score is not None]
 if mine:
