@@ -237,7 +237,15 @@ ALIASES = {"不动产权证": ("房产证", "产权证", "房本"), "户口簿":
 
 _STEP_LABEL = re.compile(r"(?:^|[。；\s])(?:先|再|然后|最后|第[一二三四五六]步)(?P<label>[^：:。，；\s]{1,8})[：:]")
 _NUMBERED_LABEL = re.compile(r"(?:^|[。；\s])\d[.．、]\s*(?P<label>[^：:。，；\s]{1,8})[：:]")
-_INLINES = re.compile(r"(?:带|提交|持|交)(?:上|齐)?(?P<body>[^。；：:，]{4,60}?)(?:到|去|向|申请|办理|提出|。|；|，|$)")
+_INLINES = re.compile(r"(?:带|提交|持)(?:上|齐)?(?P<body>[^。；：:，]{4,60}?)(?:到|去|向|申请|办理|提出|。|；|，|$)")
+# the questions whose answer is a list to tell at once (materials, steps); "多久/条件/可以吗/不服怎么办" are not
+_ASKS_LIST = re.compile(r"材料|带什么|带哪些|准备什么|准备哪些|需要什么|流程|步骤|手续|如何|怎么(办|申请|补|转|提取|注销|挂失|过户|上户口|认定"
+                        r"|报销|申领|领|参保|登记|开|迁|换)")
+_NOT_LIST = re.compile(r"多久|多长时间|条件|可以吗|能不能|不服|不满意|投诉|哪些(事项|便利|服务|问题)|(?<!流程)(?<!步骤)是什么|什么是|影响|会不会|泄露")
+
+
+def asks_for_list(question: str) -> bool:
+    return bool(_ASKS_LIST.search(question or "")) and not _NOT_LIST.search(question or "")
 
 
 def _split_list(body: str) -> list[str]:
@@ -258,8 +266,10 @@ def listed_items(answer: str) -> list[str]:
     m = _MATERIAL_SECTION.search(answer)
     mats = _split_list(m.group("body")) if m else []
     if len(mats) < 2 and len(steps) < 2:
-        inline = next((m.group("body") for m in _INLINES.finditer(answer) if re.search(r"[、和]", m.group("body"))), "")
-        mats = re.split(r"[、]|和", inline) if inline else []
+        first = _INLINES.search(answer)   # the first "带…" only: later ones are other cases (损坏换证、换领)
+        inline = first.group("body") if first and re.search(r"[、和]", first.group("body")) else ""
+        protected = re.sub(r"（[^）]*）", lambda m: m.group(0).replace("、", "\0"), inline)
+        mats = [x.replace("\0", "、") for x in re.split(r"[、]|和", protected)] if inline else []
     if len(steps) < 2:
         numbered = [lst for intro, lst in enumerations(answer) if len(lst) >= 2 and re.search(r"步骤|流程", intro)]
         items += [re.split(r"[，,]", x)[0] for x in numbered[0]] if numbered else []
@@ -421,7 +431,7 @@ def score_reply(reply: str, matter: Matter, citizen: list[str] | None = None, *,
         problems = policy_problems(reply, matter.answer, said)
         s.skills["policy_correct"] = not problems
         s.notes += problems
-        if listed_items(matter.answer):
+        if asks_for_list(matter.question) and listed_items(matter.answer):
             s.missing_items = missing_items(reply, matter.answer)
             s.skills["checklist_complete"] = not s.missing_items
     elif matter.type == "not_in_kb":

@@ -13,6 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_browser_e2e import _ask, _shot, _sign_in, app_url, browser  # noqa: E402,F401  (fixtures)
+from test_pages_e2e import _english  # noqa: E402
 
 from app_harness import STAFF, TRAINER  # noqa: E402
 
@@ -54,6 +55,7 @@ def test_a_trainee_completes_a_five_turn_scenario(browser, app_url):
     page.get_by_text("本次练习报告").wait_for()
     assert page.get_by_text("参考答复").count() >= 1
     _shot(page, "practice-report.png")
+    assert not _english(page), " | ".join(sorted(_english(page)))
     print(f"\nbrowser seconds per practice turn: {[round(t, 2) for t in times]}, median {statistics.median(times):.2f}")
     page.close()
 
@@ -63,6 +65,7 @@ def test_a_trainer_authors_a_scenario_and_reads_the_cohort_view(browser, app_url
     page.get_by_role("link", name="练习与案例").click()
     page.get_by_text("最薄弱的技能").wait_for()   # the trainee's session above
     _shot(page, "practice-cohort.png")
+    assert not _english(page), " | ".join(sorted(_english(page)))
     page.get_by_role("tab", name="编写练习场景").click()
     page.get_by_label("场景编号（字母或数字）").fill("t02")
     page.get_by_label("场景标题").fill("窗口排长队群众不满")

@@ -9,6 +9,7 @@ import streamlit as st
 from assistant.practice import cases as case_lib
 from assistant.practice import scenarios as scenario_lib
 from assistant.practice.report import sessions, skill_rates, weakest
+from assistant.practice.session import OUTCOME_ZH
 from assistant.practice.skills import EMOTIONS, SKILL_ZH, TEMPERAMENTS
 from assistant.replies.lexicons import RISK_KINDS
 from assistant.replies.risk import KIND_ZH
@@ -46,7 +47,7 @@ with cohort_tab:
             color="工作人员:N", tooltip=["工作人员", "第几次", "得分"]).configure(aria=False)
         st.altair_chart(line, width="stretch")
         st.dataframe(pd.DataFrame([{"时间": local_time(r.started_at), "工作人员": r.user, "场景": r.title,
-                                    "结果": r.outcome, "得分": f"{r.score:.0%}"} for r in reversed(rows)]),
+                                    "结果": OUTCOME_ZH.get(r.outcome, r.outcome), "得分": f"{r.score:.0%}"} for r in reversed(rows)]),
                      hide_index=True, width="stretch")
 
 with author_tab:
@@ -87,7 +88,7 @@ with author_tab:
     st.subheader(f"培训管理员编写的场景（{len(own)}）")
     for sc in own:
         c1, c2 = st.columns([5, 1])
-        c1.markdown(f"**{plain(sc.title)}**（{plain(sc.id)}）　{plain(sc.matter_label())}")
+        c1.markdown(f"**{plain(sc.title)}**　{plain(sc.matter_label())}")
         if c2.button("删除", key=f"sc_del_{sc.id}"):
             scenario_lib.remove(engine, sc.id, account.username)
             st.session_state["practice_flash"] = f"已删除练习场景“{sc.title}”。"
