@@ -74,3 +74,8 @@ def similar_cases(text: str, cases: list[Case], k: int = 2, min_sim: float = MIN
         if len(grams & bigrams(squash(cases[i].text_for_match()))) >= MIN_SHARED_BIGRAMS:
             out.append(CaseHit(cases[i], float(sims[i])))
     return out
+
+
+def warm(cases: list[Case]) -> None:
+    """Derive the case vectors now, so the first question at the workbench does not wait for them."""
+    _matrix(cases)

@@ -84,9 +84,12 @@ def conversations() -> Conversations:
 
 @st.cache_resource
 def _cases_loaded(key: str, _cfg: Settings) -> int:
-    from assistant.practice.cases import load_shipped
+    from assistant.practice.cases import list_cases, load_shipped
+    from assistant.practice.similar import warm
 
-    return load_shipped(engine(_cfg), _cfg.knowledge_dir)
+    n = load_shipped(engine(_cfg), _cfg.knowledge_dir)
+    warm(list_cases(engine(_cfg)))
+    return n
 
 
 def practice_ready(cfg: Settings | None = None) -> None:

@@ -42,6 +42,8 @@ if run is None:
         st.markdown(plain(sc.matter_label()))
         if sc.background:
             st.caption(plain(sc.background))
+        if sc.case:
+            st.caption("改编自案例：" + plain(sc.case))
     if st.button("开始练习", key="practice_start", type="primary"):
         try:
             matter = practice_common.matter_for(sc)

@@ -62,6 +62,7 @@ with main:
     st.title("工作台")
     kb = resources.knowledge_base()
     reply = resources.reply_engine()  # loads the model once per process, before the first question
+    resources.practice_ready()        # the 示例 cases and their vectors, before the first question too
     sample_notice(kb)
     guide.trainer_guide(kb, account)
     if notice := reply.llm_notice():   # the LLM endpoint keeps failing: say so, the template answers meanwhile
@@ -85,7 +86,6 @@ if question and question.strip():
                                                previous=cited_hit(last.get("result"), last.get("suggestion")))
             elapsed = time.perf_counter() - started
     query_id = record_query(resources.engine(), account.username, question.strip(), result, suggestion)
-    resources.practice_ready()
     cases = similar_cases(question.strip(), list_cases(resources.engine()))
     turns.append({"question": question.strip(), "result": result, "suggestion": suggestion,
                   "query_id": query_id, "elapsed": elapsed, "feedback": None, "cases": cases})
