@@ -11,7 +11,8 @@ from assistant.replies.text import squash
 
 # "保证/肯定/今天就…": a sentence that promises; its numbers are scored as an overpromise, not as policy
 PROMISE = re.compile(r"保证|肯定|一定|绝对|包(您|你)|打包票|准能|放心|今天就|当天就|明天就|这个月就|马上就|都给(您|你)|没问题|特批"
-                     r"|我(直接|先)?给(您|你)(先)?办了|(跟|找)领导说说|一个电话")
+                     r"|我(直接|先)?给(您|你)(先)?办了|(跟|找)领导说说|一个电话"
+                     r"|[一二两三四五六七八九十\d]+(天|日|周|个月|小时|分钟)(之?内)?就")
 
 
 def _grams(text: str) -> set[str]:
