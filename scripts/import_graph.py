@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("assistant.retrieval",),
     ("assistant.replies",),
     ("assistant.feedback",),
+    ("assistant.practice",),
     ("assistant.ingest_cli", "assistant.firstrun"),
     ("assistant.ui",),
     ("assistant.training",),

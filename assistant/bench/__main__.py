@@ -12,6 +12,7 @@ BENCHES = {
     "replies": "assistant.bench.replies",
     "dialogues": "assistant.bench.dialogues",
     "hostile": "assistant.bench.hostile",
+    "practice": "assistant.bench.practice",
 }
 
 

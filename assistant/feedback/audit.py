@@ -14,6 +14,8 @@ ACTION_ZH = {
     "gap_to_faq": "缺口转FAQ", "feedback_done": "处理反馈", "user_add": "添加账号", "user_passwd": "修改密码",
     "user_disable": "停用账号", "user_enable": "启用账号", "login": "登录", "login_failed": "登录失败",
     "user_role": "修改角色", "user_reset": "重置密码", "faq_import": "导入FAQ", "undo": "撤销（恢复旧版本）",
+    "case_save": "保存案例", "case_delete": "删除案例", "case_import": "导入案例", "scenario_save": "保存练习场景",
+    "scenario_delete": "删除练习场景", "practice_start": "开始练习", "practice_end": "结束练习",
 }
 
 

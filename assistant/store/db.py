@@ -112,6 +112,60 @@ audit = Table(
     Column("detail", Text, nullable=False, default=""),   # masked
 )
 
+# 冲突案例库 (assistant.practice.cases): trainers' records of past window conflicts; every text masked on entry
+cases = Table(
+    "cases", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("situation", Text, nullable=False, default=""),
+    Column("citizen_said", Text, nullable=False, default=""),
+    Column("staff_said", Text, nullable=False, default=""),
+    Column("went", Text, nullable=False, default=""),        # what went wrong or right
+    Column("outcome", Text, nullable=False, default=""),
+    Column("policy", String(500), nullable=False, default=""),
+    Column("department", String(100), nullable=False, default=""),
+    Column("emotion", String(32), nullable=False, default=""),
+    Column("risk_kind", String(32), nullable=False, default=""),
+    Column("temperament", String(8), nullable=False, default=""),
+    Column("sample", Boolean, nullable=False, default=False),  # shipped 示例
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(64), nullable=False, default=""),
+)
+
+# 练习场景 a trainer authored (the shipped ones are read from knowledge/practice/); ``body`` is the scenario's JSON
+practice_scenarios = Table(
+    "practice_scenarios", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(64), nullable=False, default=""),
+)
+
+# practice sessions and their scored turns: kept apart from ``queries``/``feedback`` (never in 热点问题 or 知识缺口)
+practice_sessions = Table(
+    "practice_sessions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user", String(64), nullable=False, index=True),
+    Column("scenario", String(32), nullable=False),
+    Column("title", String(200), nullable=False, default=""),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True), nullable=True),
+    Column("outcome", String(16), nullable=False, default=""),   # calmed / escalated / unfinished
+)
+
+practice_turns = Table(
+    "practice_turns", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", Integer, nullable=False, index=True),
+    Column("turn", Integer, nullable=False),
+    Column("citizen", Text, nullable=False),     # masked
+    Column("reply", Text, nullable=False),       # masked
+    Column("skills", Text, nullable=False),      # JSON: skill -> true / false / null
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+
 
 def now() -> datetime:
     return datetime.now(timezone.utc)

@@ -80,3 +80,19 @@ _CONVERSATIONS_LOCK = threading.Lock()
 @st.cache_resource
 def conversations() -> Conversations:
     return Conversations()
+
+
+@st.cache_resource
+def _cases_loaded(key: str, _cfg: Settings) -> int:
+    from assistant.practice.cases import list_cases, load_shipped
+    from assistant.practice.similar import warm
+
+    n = load_shipped(engine(_cfg), _cfg.knowledge_dir)
+    warm(list_cases(engine(_cfg)))
+    return n
+
+
+def practice_ready(cfg: Settings | None = None) -> None:
+    """The shipped 示例 cases in the case library, once per data folder (see practice.cases.load_shipped)."""
+    cfg = cfg or settings()
+    _cases_loaded(repr(cfg), cfg)

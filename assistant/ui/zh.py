@@ -28,6 +28,7 @@ WORDS: dict[str, str] = {
     "Sidebar": "侧栏", "Skip to main content": "跳到正文", "App pages": "页面导航", "Link to heading": "本节链接",
     "file upload": "上传文件", "Copy Vega-Lite spec": "复制图表定义", "Vega visualization": "图表",
     "Download as SVG": "下载为 SVG", "add icon": "添加", "Clear all": "全部清除", "Clear value": "清除", "No options to select": "没有可选项", "Expand": "展开", "Collapse": "收起",
+    "Chat message from assistant": "助手的消息", "Chat message from user": "对方说的话", "Send message": "发送",
 }
 # texts with a varying part: [regular expression, replacement ($1 = the part)]
 PATTERNS: list[tuple[str, str]] = [
@@ -35,6 +36,7 @@ PATTERNS: list[tuple[str, str]] = [
     (r"^Press (.+) to (apply|submit form)$", "按 $1 确认"),
     (r"^Drag and drop (.+) here$", "把文件拖到这里"),
     (r"^Remove (.+)$", "移除 $1"),
+    (r"^[a-z_]+ icon$", "图标"),   # a Material icon in Markdown (":material/check_circle:") is read as "check_circle icon"
 ]
 
 _SCRIPT = """

@@ -165,7 +165,8 @@ def test_pages_load_nothing_from_outside_and_read_in_chinese(browser, app_url, t
     _shot(page, "faq.png", width=1280)
     from assistant.privacy import mask
 
-    for title, name in (("知识缺口", "gaps.png"), ("账号", "accounts.png"), ("审计日志", None), ("热点问题", None)):
+    for title, name in (("知识缺口", "gaps.png"), ("账号", "accounts.png"), ("审计日志", None), ("热点问题", None),
+                        ("练习与案例", None)):
         _page(page, title)
         if title == "知识缺口":  # the masked number shows with its asterisks, the chart is drawn
             text = page.get_by_test_id("stApp").inner_text()

@@ -6,6 +6,8 @@ import time
 import streamlit as st
 
 from assistant.feedback.records import record_query
+from assistant.practice.cases import list_cases
+from assistant.practice.similar import similar_cases
 from assistant.replies.engine import cited_hit
 from assistant.replies.tone import check_tone
 from assistant.replies.variants import CHANNELS
@@ -44,11 +46,23 @@ with side:
                 st.markdown(f"**{plain(flag.category)}**：“{plain(flag.span)}”")
                 st.caption(plain(flag.reason))
                 st.markdown(f"建议改为：{plain(flag.rewrite)}")
+    found = turns[-1].get("cases") if turns else None
+    if found:   # past cases, apart from the policy sources: how a similar conflict was handled, not what the rule is
+        st.markdown("##### 类似情况曾这样化解")
+        st.caption("来自服务矛盾案例库的过往案例，仅供沟通参考，不是政策依据；政策以左侧引用的原文为准。")
+        for hit in found:
+            c = hit.case
+            with st.expander(("【示例】" if c.sample else "") + c.title.removeprefix("示例："), icon=":material/cases:"):
+                for label, value in (("情况", c.situation), ("群众说", c.citizen_said), ("当时的回应", c.staff_said),
+                                     ("得失", c.went), ("结果", c.outcome)):
+                    if value:
+                        st.markdown(f"**{label}**：{plain(value)}")
 
 with main:
     st.title("工作台")
     kb = resources.knowledge_base()
     reply = resources.reply_engine()  # loads the model once per process, before the first question
+    resources.practice_ready()        # the 示例 cases and their vectors, before the first question too
     sample_notice(kb)
     guide.trainer_guide(kb, account)
     if notice := reply.llm_notice():   # the LLM endpoint keeps failing: say so, the template answers meanwhile
@@ -72,6 +86,7 @@ if question and question.strip():
                                                previous=cited_hit(last.get("result"), last.get("suggestion")))
             elapsed = time.perf_counter() - started
     query_id = record_query(resources.engine(), account.username, question.strip(), result, suggestion)
+    cases = similar_cases(question.strip(), list_cases(resources.engine()))
     turns.append({"question": question.strip(), "result": result, "suggestion": suggestion,
-                  "query_id": query_id, "elapsed": elapsed, "feedback": None})
+                  "query_id": query_id, "elapsed": elapsed, "feedback": None, "cases": cases})
     st.rerun()

@@ -1,0 +1,146 @@
+"""练习场景: a simulated citizen (temperament, emotion, a matter in the KB or deliberately not in it) and the script
+of what they say, which branches on how each reply scored.
+
+A scenario is plain data (JSON), so a trainer can write one on the authoring page without code. The project's
+示例 scenarios are in knowledge/practice/练习场景示例.json; trainers' own are in the ``practice_scenarios`` table.
+
+Script shape: ``opening`` is the citizen's first words; ``next`` the lines that follow a reply that met the
+checks (the conversation moves on, the citizen calmer); ``escalate`` the lines after a reply that did not
+(the citizen more upset); ``calmed`` what the citizen says when satisfied. Beside ``escalate``, the citizen
+reacts to the skill that was missed (``REACTIONS``), so a trainee hears why it went wrong.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine
+
+from assistant.privacy import mask
+from assistant.practice.skills import EMOTIONS, MATTER_TYPES, TEMPERAMENTS
+from assistant.replies.lexicons import RISK_KINDS
+from assistant.store import db
+
+SHIPPED = "练习场景示例.json"
+MAX_TURNS = 5
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used; ``str()`` is the Chinese sentence to show."""
+
+
+@dataclass
+class Scenario:
+    id: str
+    title: str
+    temperament: str              # D / I / S / C
+    emotion: str                  # calm / anxious / angry / desperate
+    matter: dict                  # {"type": "faq", "question": ...} / {"type": "not_in_kb", "topic": ...} / {"type": "risk", "kind": ...}
+    opening: str
+    background: str = ""          # what the trainee is told before the first line
+    next: list[str] = field(default_factory=list)
+    escalate: list[str] = field(default_factory=list)
+    calmed: str = "好，这下我清楚了，谢谢你。"
+    case: str = ""                # the case it was built from, if any
+    sample: bool = False
+
+    @property
+    def matter_type(self) -> str:
+        return self.matter.get("type", "")
+
+    def matter_label(self) -> str:
+        m = self.matter
+        if m.get("type") == "faq":
+            return f"知识库问答：{m.get('question', '')}"
+        if m.get("type") == "not_in_kb":
+            return f"知识库里没有的事：{m.get('topic', '')}"
+        from assistant.replies.risk import KIND_ZH
+        return f"风险情形：{KIND_ZH.get(m.get('kind', ''), m.get('kind', ''))}"
+
+
+def check(s: Scenario, faq_questions: set[str] | None = None) -> Scenario:
+    """Masked and checked; raises ScenarioError naming what to fix."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", s.id or ""):
+        raise ScenarioError("场景编号只能用字母、数字、下划线或短横线，且不超过 32 个字符，请修改。")
+    if not (s.title or "").strip():
+        raise ScenarioError("场景缺少标题：请用一句话写明是什么情况。")
+    if s.temperament not in TEMPERAMENTS:
+        raise ScenarioError(f"场景“{s.title}”的性格类型应为 D/I/S/C 之一。")
+    if s.emotion not in EMOTIONS:
+        raise ScenarioError(f"场景“{s.title}”的情绪应为 平静/焦虑/愤怒/绝望 之一。")
+    kind = s.matter.get("type")
+    if kind not in MATTER_TYPES:
+        raise ScenarioError(f"场景“{s.title}”的事项类型应为 知识库问答 / 知识库里没有 / 风险 之一。")
+    if kind == "faq" and faq_questions is not None and s.matter.get("question") not in faq_questions:
+        raise ScenarioError(f"场景“{s.title}”引用的问答“{s.matter.get('question')}”不在知识库里：请从 FAQ 列表里选择。")
+    if kind == "risk" and s.matter.get("kind") not in RISK_KINDS:
+        raise ScenarioError(f"场景“{s.title}”的风险类别不认识。")
+    if kind == "not_in_kb" and not (s.matter.get("topic") or "").strip():
+        raise ScenarioError(f"场景“{s.title}”请写明知识库里没有的是什么事。")
+    s.opening = mask((s.opening or "").strip())
+    if not s.opening:
+        raise ScenarioError(f"场景“{s.title}”缺少群众的开场白。")
+    s.next = [mask(x.strip()) for x in s.next if x and x.strip()]
+    s.escalate = [mask(x.strip()) for x in s.escalate if x and x.strip()]
+    if not s.escalate:
+        raise ScenarioError(f"场景“{s.title}”至少要写一句“答得不好时群众会怎么说”。")
+    return s
+
+
+def from_dict(d: dict, sample: bool = False) -> Scenario:
+    keys = Scenario.__dataclass_fields__
+    return Scenario(**{k: v for k, v in d.items() if k in keys and k != "sample"}, sample=sample)
+
+
+def shipped(knowledge_dir: Path) -> list[Scenario]:
+    path = Path(knowledge_dir) / "practice" / SHIPPED
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return [check(from_dict(d, sample=True)) for d in data["scenarios"]]
+
+
+def authored(engine: Engine) -> list[Scenario]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(db.practice_scenarios).order_by(db.practice_scenarios.c.updated_at)).all()
+    return [from_dict(json.loads(r.body)) for r in rows]
+
+
+def all_scenarios(engine: Engine, knowledge_dir: Path) -> list[Scenario]:
+    own = authored(engine)
+    ids = {s.id for s in own}
+    return own + [s for s in shipped(knowledge_dir) if s.id not in ids]
+
+
+def save(engine: Engine, s: Scenario, actor: str, faq_questions: set[str] | None = None) -> Scenario:
+    s = check(s, faq_questions)
+    body = json.dumps({k: v for k, v in asdict(s).items() if k != "sample"}, ensure_ascii=False)
+    with engine.begin() as conn:
+        conn.execute(delete(db.practice_scenarios).where(db.practice_scenarios.c.id == s.id))
+        conn.execute(db.practice_scenarios.insert().values(id=s.id, title=s.title, body=body, updated_at=db.now(),
+                                                           updated_by=actor))
+    db.audit_log(engine, actor, "scenario_save", s.title)
+    return s
+
+
+def remove(engine: Engine, sid: str, actor: str) -> None:
+    with engine.begin() as conn:
+        n = conn.execute(delete(db.practice_scenarios).where(db.practice_scenarios.c.id == sid)).rowcount
+    if not n:
+        raise ScenarioError("这个场景不是培训管理员编写的，或已被删除：示例场景不能在页面上删除。")
+    db.audit_log(engine, actor, "scenario_delete", sid)
+
+
+# what the simulated citizen says when a reply missed a skill (said before the scenario's own escalation line)
+REACTIONS = {
+    "protocol_followed": "你别跟我说这些没用的！",
+    "no_blame": "怎么又成我的错了？",
+    "no_shirking": "你让我去找谁？我就是在你这儿问的！",
+    "no_overpromise": "这可是你说的，到时候办不下来我就找你！",
+    "policy_correct": "你说的跟我打听到的不一样啊，到底哪个对？",
+    "checklist_complete": "就这些？别让我回去又发现少了什么，再跑一趟！",
+    "need_acknowledged": "你们就知道讲规定，我的难处谁管？",
+}

@@ -1,0 +1,186 @@
+"""Scores one trainee reply on the practice skills, with the project's own checks.
+
+- 推诿 / 指责 / 越权承诺: the workbench's tone check (``replies.tone``: patterns plus its classifier), with its rewrites.
+- 回应感受和需要: words that name the citizen's feeling or need (the feeling lexicon's words said of 您, and the
+  phrases staff use for it), not only a 您好.
+- 政策说得准确 (facts.py): every number, fee, time limit, material and place the reply states must be in the FAQ answer
+  (numbers compared as values: 十五日 = 15日); saying "不用带X" when the answer lists X is wrong. For a matter the
+  knowledge base does not hold: no rule stated as fact, and an offer to verify or refer.
+- 一次性告知: each item the FAQ answer lists (材料 or numbered steps) named in the reply.
+- 按处置卡: for a risk: safety first, calm, no arguing, the person the card says to call.
+
+The word lists were tuned on labelled/practice/tune.jsonl (replies written by someone who had not read this file),
+so its figures are optimistic; the figure that counts is a set written after tuning (``bench practice --set``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.practice.facts import (PROMISE, asks_for_list, listed_items, missing_items, not_in_kb_ok,
+                                     policy_problems)
+from assistant.practice.skills import SKILLS
+from assistant.replies.lexicons import feelings
+from assistant.replies.tone import ToneFlag, check_tone
+
+
+@dataclass
+class Matter:
+    type: str                 # faq / not_in_kb / risk
+    question: str = ""        # the FAQ's 标准问题 (faq)
+    answer: str = ""          # its 标准答案 (faq)
+    topic: str = ""           # not_in_kb
+    kind: str = ""            # risk kind
+
+
+@dataclass
+class Score:
+    skills: dict[str, bool | None]
+    tone: list[ToneFlag] = field(default_factory=list)
+    nvc: dict[str, bool] = field(default_factory=dict)     # 观察 / 感受 / 需要 / 请求 present
+    notes: list[str] = field(default_factory=list)          # what was missed, in Chinese, for the trainee
+    missing_items: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return all(v is not False for v in self.skills.values())
+
+    def failed(self) -> list[str]:
+        return [k for k in SKILLS if self.skills.get(k) is False]
+
+
+# --- feelings and needs ---------------------------------------------------------------------------------------
+_EMPATHY = re.compile(
+    r"理解|明白您|知道您|听得出|看得出|感受到|能体会|体谅|换(做|作|成)?(是)?(谁|我)|着急|急坏|担心|担忧|辛苦|不容易|委屈|难过|伤心"
+    r"|生气|恼火|窝火|不满|心情|抱歉|对不起|不好意思|让您久等|让您跑|白跑|节哀|慢慢说|难处|为难|无助|害怕"
+    r"|心里[^。，！？]{0,3}(很|挺|有点|不好受|难受|乱|慌|急|没底|不踏实|不舒服|憋)|烦心|闹心|受累|累了|折腾|失望|在意|放心不下|惦记"
+    r"|不方便|腿脚|年纪大|恭喜|心疼|压力|赶时间|时间紧|催得急|憋屈|受罪|冤|您觉得|您要记下来|利利索索|(您|你)[^。，]{0,3}关心"
+    r"|陪着您|陪您|我听到|听到了|(大家|您)的(诉求|心情|难处|事)[^。，]{0,3}我|(您|你)[^。，！？]{0,4}(怕|难|揪心|无奈|不踏实|慌)|挺难|不好受"
+    r"|我(也)?(知道|明白|懂|理解)|(您|你)[^。，！？]{0,4}(急|忙)")
+_NEED = re.compile(r"(您|你)(是|就是)?(想|希望|需要|要的是|最关心|关心的是|在意的是|盼着)|想(尽快|早点|一次|赶紧|把|今天|这趟)"
+                   r"|一次(就)?(办|弄|说|准备)"
+                   r"|不想(再)?(白)?跑|少跑|不用再跑|不再跑")
+
+
+def _feeling_words() -> list[str]:
+    return [f.word for f in feelings() if f.label in ("anger", "anxiety", "sadness", "confusion") and len(f.word) >= 2]
+
+
+_DISMISS = re.compile(r"没用|有什么用|不至于|别.{0,2}了|怪谁|比你|不算太少|干嘛")
+
+
+def acknowledges(reply: str) -> bool:
+    """A feeling or need named in a clause that does not wave it away ("现在着急也没用" does not count)."""
+    clauses = [c for c in re.split(r"[，。！？；,!?;]", reply) if c and not _DISMISS.search(c)]
+    if any(_EMPATHY.search(c) or _NEED.search(c) for c in clauses):
+        return True
+    return any(w in reply for w in _feeling_words() if re.search(rf"您[^。！？]{{0,6}}{re.escape(w)}", reply))
+
+
+# --- risk -----------------------------------------------------------------------------------------------------
+_SAFETY = re.compile(r"安全|先坐|坐下|别着急|别急|慢慢说|我在这|陪着您|陪您|先不谈|先不说|先放一放|深呼吸|喝(口|点)水|休息|冷静一下|您先"
+                     r"|先别|不要动|别动|躺|扶")
+_GET_HELP = {
+    "self_harm": r"值班长|同事|心理|12356|120|110|医生|家人|负责人|领导|帮忙",
+    "violence": r"安保|保安|值班长|110|警察|负责人|领导|同事",
+    "extreme": r"值班长|负责人|领导|信访|同事|安保|接待室",
+    "vulnerable": r"120|急救|医生|值班长|同事|社区|民政|110|家属",
+    "mass_incident": r"领导|值班长|负责人|代表|信访|报告|上报",
+}
+_ARGUE = re.compile(r"别想不开|至于吗|想开点|不至于|别吓唬|吓唬|威胁|你敢|不可能|别闹|闹也没用|没用的|冷静点|你冷静|抓你|报警抓"
+                    r"|违法的|要负法律责任|后果自负|别这样|随便你|那是你的事|跟我没关系")
+_BUSINESS = re.compile(r"材料|带齐|先取号|排队|按规定|按流程|手续|表格")
+
+
+_NOW = re.compile(r"马上|立即|立刻|这就|现在就|赶紧")
+_SEND_AWAY = re.compile(r"回去|回家|改天|先走|下次再|回头|抽空|有空|过两天|等会儿再|自己打")
+
+
+def protocol_problems(reply: str, kind: str) -> list[str]:
+    problems = []
+    if not (_SAFETY.search(reply) or acknowledges(reply) or _NOW.search(reply)):
+        problems.append("没有先稳住对方、先顾安全")
+    if not re.search(_GET_HELP.get(kind, _GET_HELP["extreme"]), reply):
+        problems.append("没有按处置卡请人到场或联系相关方")
+    if _ARGUE.search(reply) or _BLAME.search(reply):
+        problems.append("与对方争辩、说教或重复威胁的话")
+    if _SEND_AWAY.search(reply):
+        problems.append("让对方离开或往后拖，处置卡要求当场处置、不让对方独自离开")
+    if _BUSINESS.search(reply) and not (_SAFETY.search(reply) or _NOW.search(reply)):
+        problems.append("风险当前只谈业务")
+    return problems
+
+
+# --- 越权承诺 and 指责 beyond the tone check -------------------------------------------------------------------
+_OUTCOME = re.compile(r"办下来|办好|办成|拿到|领到|拿证|领证|通过|批|认成|认定|发给|发到|补上|补给|搞定|到账|转好|问题都不会有|绿色通道"
+                      r"|办得了|能办|能领|能拿|能过|能报|报销|恢复|道歉|停业|整改|落实|撤销|退回|不影响|接上|免了|扣光|取出来|拿到手|先办了|特批")
+_HEDGE = re.compile(r"以.{0,8}为准|要看|不能保证|没法保证|无法保证|不一定|审核.{0,4}(决定|说了算)|尽量|争取")
+_BLAME = re.compile(r"下回(自己)?注意|自己注意|(怎么|为什么|咋)(不|没)(先|早|提前)?|早(该|干嘛)|谁让|你自己(没|不)|(你|你们)最好(还是)?"
+                    r"|才.{0,4}就想|上次不是(跟你|和你)?(说|讲)|说过(多少遍|了)|跟你说了|不戴|没看清|不看清|不听|看不住|这么.{0,8}都能|吵也没用|你吵"
+                    r"|干嘛不|(您|你)还.{0,4}信了|天天播|是不是真|心里清楚|比你.{0,3}的人多了|不算太少|再想想吧|怎么不看看|清清楚楚"
+                    r"|着急也没用|急也没用|有什么好|还好意思|至于吗|想开点|别想不开|不上心|都记不住|乱试|这么在意|在意干嘛|自己多回去|也太")
+_SHIRK = re.compile(r"(我们|这儿|这里|我这)[^，。]{0,4}(办不了|管不了|不管|没法办|不办)|你自己去|不归我们|不是我们(这儿|这里)?(的事|管|办)|你(去|得去)?问(别人|别处|他们|.{1,6}那边|.{1,4}去)"
+                    r"|(回去)?等通知吧|自己(去)?(上网|网上)?查|你去找|(我们|我|这儿|这里)[^，。]{0,3}说不(清|了|准)|不归我管|只管|不是办这个|跟我说没用"
+                    r"|(直接)?找他们去|你去[^，。]{0,10}问吧|你打\d+吧|^这个去[^，。]{1,8}问|改天再来|下一位[。！]?$")
+
+
+_OWN_ACTION = re.compile(r"转交|登记|回电|告诉您|跟进|写给您|记下|报上去|反映上去|如实")
+_GUARANTEE = re.compile(r"保证|包(您|你)|打包票|特批")
+
+
+def overpromises(reply: str, pattern_flags: set[str]) -> bool:
+    """An outcome promised that someone else decides; promising one's own actions (转交、回电、跟进) is fine."""
+    if "越权承诺" in pattern_flags:
+        return True
+    if re.search(r"特批|给(您|你)免了|通融", reply):
+        return True   # waiving a rule is never the clerk's to promise, hedged or not
+    for sentence in re.split(r"[。！？!?；;]", reply):
+        if _HEDGE.search(sentence) or re.search(r"不到|不能|没法|办不|拿不", sentence):
+            continue
+        if PROMISE.search(sentence) and _OUTCOME.search(sentence):
+            return True
+        if _GUARANTEE.search(sentence) and not _OWN_ACTION.search(sentence):
+            return True
+    return False
+
+
+# --- the whole score ------------------------------------------------------------------------------------------
+_OBSERVE = re.compile(r"您(刚才)?(说|提到|反映|讲)|您是说|您的意思|您这(次|边)|您(已经)?(跑|来)了")
+_REQUEST = re.compile(r"您可以|请您|我(现在|马上|先|来|帮|给|把|去|会)|要不|好吗|可以吗|行吗|您看")
+
+
+def score_reply(reply: str, matter: Matter, citizen: list[str] | None = None, *, use_model: bool = True) -> Score:
+    """The skills for one reply to the last of ``citizen``'s turns (True met, False missed, None not applicable)."""
+    reply = (reply or "").strip()
+    said = " ".join(citizen or [])
+    flags = check_tone(reply, use_model=use_model) if reply else []
+    patterns = {f.category for f in check_tone(reply, use_model=False)} if reply else set()
+    cats = {f.category for f in flags}
+    s = Score(skills={}, tone=flags)
+    s.skills["need_acknowledged"] = acknowledges(reply)
+    s.skills["no_shirking"] = "推诿" not in patterns and not _SHIRK.search(reply)
+    s.skills["no_blame"] = "指责" not in cats and not _BLAME.search(reply)
+    s.skills["no_overpromise"] = not overpromises(reply, patterns)
+    s.skills["policy_correct"] = None
+    s.skills["checklist_complete"] = None
+    s.skills["protocol_followed"] = None
+    if matter.type == "faq":
+        problems = policy_problems(reply, matter.answer, said)
+        s.skills["policy_correct"] = not problems
+        s.notes += problems
+        if asks_for_list(matter.question) and listed_items(matter.answer):
+            s.missing_items = missing_items(reply, matter.answer)
+            s.skills["checklist_complete"] = not s.missing_items
+    elif matter.type == "not_in_kb":
+        s.skills["policy_correct"] = not_in_kb_ok(reply, said)
+        if not s.skills["policy_correct"]:
+            s.notes.append("知识库里没有的事，不要当作规定说出来；应说明要核实，并提出帮对方查清或转给负责的部门")
+    elif matter.type == "risk":
+        problems = protocol_problems(reply, matter.kind)
+        s.skills["protocol_followed"] = not problems
+        s.notes += problems
+    if not reply:
+        s.skills = {k: (False if v is not None else None) for k, v in s.skills.items()}
+    s.nvc = {"观察": bool(_OBSERVE.search(reply)), "感受": bool(_EMPATHY.search(reply)),
+             "需要": bool(_NEED.search(reply)), "请求": bool(_REQUEST.search(reply))}
+    return s
