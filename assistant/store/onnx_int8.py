@@ -1,4 +1,4 @@
-"""m3e-small as an int8 ONNX graph: the same vectors as the sentence-transformers path, 2-3x faster on CPU.
+"""m3e-small as an int8 ONNX graph: the same vectors as the sentence-transformers path, about 1.6-2.5x faster on 2 cores.
 
 The graph is made on this machine from the installed weights (torch export, then onnxruntime's dynamic int8
 quantisation, per output channel) the first time it is needed, and kept in the cache folder under a name that
@@ -7,9 +7,9 @@ pooling and normalising follow sentence-transformers, so the two paths agree to 
 passages and questions (tests/store/test_embedding_paths.py): a knowledge base embedded with either path is
 searched correctly with the other.
 
-Measured on 2 cores (README, "入库"): per-tensor int8 was as fast but further from the reference (cosine 0.986);
-onnxruntime's transformer fusions, batch sizes 4-32 and length-sorted batches changed nothing measurable (half
-the policy chunks fill all 512 tokens, so there is little padding to save).
+Measured on 2 cores (README, "嵌入路径的选择"): per-tensor int8 was further from the reference (cosine 0.986);
+onnxruntime's transformer fusions made it slower; batch sizes 4-32 and length-sorted batches changed little (half the
+policy chunks fill all 512 tokens, so there is little padding to save).
 """
 from __future__ import annotations
 
