@@ -1,4 +1,4 @@
-"""m3e-small as an int8 ONNX graph: the same vectors as the sentence-transformers path, about 1.6-2.5x faster on 2 cores.
+"""m3e-small as an int8 ONNX graph: the same vectors as the sentence-transformers path, about 2-3x faster on 2 cores.
 
 The graph is made on this machine from the installed weights (torch export, then onnxruntime's dynamic int8
 quantisation, per output channel) the first time it is needed, and kept in the cache folder under a name that
@@ -8,8 +8,8 @@ passages and questions (tests/store/test_embedding_paths.py): a knowledge base e
 searched correctly with the other.
 
 Measured on 2 cores (README, "嵌入路径的选择"): per-tensor int8 was further from the reference (cosine 0.986);
-onnxruntime's transformer fusions made it slower; batch sizes 4-32 and length-sorted batches changed little (half the
-policy chunks fill all 512 tokens, so there is little padding to save).
+onnxruntime's transformer fusions made it slower; batches of 4-32 texts were slower than one text per run (3.0x vs
+2.1x the torch path in one run: no padding) and make a text's vector depend on its batch-mates.
 """
 from __future__ import annotations
 
@@ -133,20 +133,20 @@ class OnnxInt8Embedder:
         self._batch_session = session(cores)
         self._query_session = session(1) if cores > 1 else self._batch_session
         self.name = name
-        self.key = f"{name}+onnx-int8"
+        self.key = f"{name}+onnx-int8-single"  # one text per run (bench caches of batched int8 vectors differ)
         self.dim = int(self._batch_session.get_outputs()[0].shape[-1] or 512)
         self.batch_size = batch_size
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        # One text per run: int8 activations are scaled per run, so a text batched with others would get a
+        # slightly different vector (cosine ~0.996) and an index refreshed piecemeal would differ from a rebuild.
+        # Alone, a text always gets the same vector, and there is no padding to compute.
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         sess = self._query_session if len(texts) <= 4 else self._batch_session
-        for start in range(0, len(texts), self.batch_size):
-            part = [str(t).strip() for t in texts[start:start + self.batch_size]]  # as sentence-transformers does
-            enc = self.tokenizer(part, padding=True, truncation="longest_first", max_length=self.max_seq_length,
-                                 return_tensors="np")
+        for i, text in enumerate(texts):
+            enc = self.tokenizer([str(text).strip()], truncation="longest_first", max_length=self.max_seq_length,
+                                 return_tensors="np")  # stripped, as sentence-transformers does
             feeds = {n: np.asarray(enc[n], dtype=np.int64) for n in INPUTS}
-            hidden = sess.run(None, feeds)[0]
-            mask = feeds["attention_mask"][..., None].astype(np.float32)
-            pooled = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
-            out[start:start + len(part)] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+            pooled = sess.run(None, feeds)[0][0].mean(axis=0)
+            out[i] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
         return out

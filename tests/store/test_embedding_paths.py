@@ -75,6 +75,8 @@ def test_int8_vectors_agree_with_the_reference_on_real_passages_and_questions(pa
     # a question typed at the window is embedded alone (the one-thread query session): same vectors
     alone = np.vstack([fast.embed([q]) for q in questions[:20]])
     assert (alone * reference.embed(questions[:20])).sum(axis=1).min() >= 0.99
+    # and a text gets the same vector alone or among others: an index refreshed piecemeal equals a rebuild
+    np.testing.assert_allclose(alone, fast.embed(questions[:20]), atol=1e-5)
 
 
 def test_a_store_embedded_with_the_reference_path_is_searched_the_same_with_int8(paths):
