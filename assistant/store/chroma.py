@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +37,10 @@ class OfflineEmbeddingFunction(EmbeddingFunction[Documents]):
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> "OfflineEmbeddingFunction":
-        from assistant.config import Settings
+        from assistant.config import get_settings
 
-        return OfflineEmbeddingFunction(get_embedder(Settings(embedding_model=config.get("model", "m3e-small"))))
+        settings = replace(get_settings(), embedding_model=config.get("model", "m3e-small"))
+        return OfflineEmbeddingFunction(get_embedder(settings))
 
 
 def collection_name(base: str, model: str) -> str:
