@@ -16,13 +16,14 @@ from assistant.store.embedding import Embedder, EmbeddingError, get_embedder
 
 log = logging.getLogger(__name__)
 SENTENCE_MODEL = "m3e-small"
+SENTENCE_BACKEND = "torch"
 
 
 @lru_cache(maxsize=1)
 def sentence_embedder() -> Embedder | None:
     """The shared sentence-vector model, or None when it is not installed."""
     try:
-        return get_embedder(replace(get_settings(), embedding_model=SENTENCE_MODEL))
+        return get_embedder(replace(get_settings(), embedding_model=SENTENCE_MODEL, embedding_backend=SENTENCE_BACKEND))
     except (EmbeddingError, OSError, ImportError) as exc:
         log.warning("triage runs without sentence vectors (rules and char n-grams only): %s", exc)
         return None
