@@ -12,6 +12,8 @@ BENCHES = {
     "replies": "assistant.bench.replies",
     "dialogues": "assistant.bench.dialogues",
     "hostile": "assistant.bench.hostile",
+    "twowriters": "assistant.bench.two_writers",
+    "load": "assistant.bench.load",
 }
 
 
