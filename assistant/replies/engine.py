@@ -70,6 +70,10 @@ class ReplyEngine:
         sentence vectors (the verifier compares the last turn with them)."""
         questions = [q for c in self.retriever.state().chunks if c.kind == "faq" for q in c.questions[:4]]
         remember_questions(questions)
+        if self.llm is not None:
+            # the HTTP client (langchain-openai's import) is built now: inside the first question's deadline it
+            # took longer than the deadline on a busy machine, and each such failure counts against the breaker
+            self.llm.model
         self.suggest("请问办理需要带什么材料？")
 
     def is_empty(self) -> bool:
