@@ -206,7 +206,7 @@ class BrowserClerk(threading.Thread):
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-                page.set_default_timeout(60_000)
+                page.set_default_timeout(240_000)   # the first session of an instance waits for its warm-up
                 page.goto(self.url)
                 page.get_by_label("用户名").fill(STAFF[0])
                 page.get_by_label("密码").fill(STAFF[1])
@@ -341,18 +341,24 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.users import add_account
 
     root = Path(tempfile.mkdtemp(prefix="bench-load-"))
-    base_env = dict(os.environ)
+    # vectors derived from the labelled sentences (risk exemplars): built once here, shared by every process, as
+    # each instance of a deployment builds them once at its first start (minutes on 2 cores) and keeps them
+    cache = PROJECT_ROOT / ".bench-cache" / "derived"
+    base_env = dict(os.environ, ASSISTANT_CACHE_DIR=str(cache))
     procs: list[subprocess.Popen] = []
     workers: list[EngineProcess] = []
     try:
         with PostgresServer(durable=True) as pg, ChromaServer(root / "chroma") as chroma:
             settings = Settings(data_dir=root / "trainer", knowledge_dir=PROJECT_ROOT / "knowledge",
                                 database_url=pg.create_database("assistant"), chroma_host="127.0.0.1",
-                                chroma_port=chroma.port)
+                                chroma_port=chroma.port, cache_dir=cache)
             t0 = time.perf_counter()
             if load_shipped(settings, quiet=True) != 0:
                 print("示例知识加载失败。")
                 return 1
+            from assistant.replies.engine import ReplyEngine
+
+            ReplyEngine(settings).warm()   # builds the derived vectors before the instances start
             engine = db.get_engine(settings.database_url)
             add_account(engine, *STAFF, "staff", "窗口一号")
             add_account(engine, *TRAINER, "trainer", "培训老师")
