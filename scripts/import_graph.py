@@ -27,7 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("assistant.retrieval",),
     ("assistant.replies",),
     ("assistant.feedback",),
-    ("assistant.ingest_cli", "assistant.firstrun"),
+    ("assistant.ingest_cli", "assistant.firstrun", "assistant.backup"),
     ("assistant.ui",),
     ("assistant.training",),
     ("assistant.bench",),
