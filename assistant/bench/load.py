@@ -328,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--trainer-level", type=int, default=20)
     ap.add_argument("--llm-seconds", type=float, default=30, help="length of each LLM phase (0: skip)")
     ap.add_argument("--llm-deadline", type=float, default=3.0)
+    ap.add_argument("--only-llm", action="store_true", help="skip the levels and browsers: only the LLM phase")
     args = ap.parse_args(argv)
     levels = [int(x) for x in args.levels.split(",")]
     if max(levels) > 200 or args.seconds > 600 or args.instances > 8:
@@ -364,18 +365,22 @@ def main(argv: list[str] | None = None) -> int:
             add_account(engine, *TRAINER, "trainer", "培训老师")
             print(f"PostgreSQL {pg.bin}，chroma 服务器 :{chroma.port}；示例知识入库 {time.perf_counter() - t0:.0f} s")
             urls = []
-            if args.browsers:
+            if args.browsers and not args.only_llm:
                 for i in range(args.instances):
                     port = free_port()
                     env = _env(base_env, settings, root / f"app{i}")
                     procs.append(start_streamlit(env, port, root / f"streamlit{i}.log"))
                     urls.append(f"http://127.0.0.1:{port}")
-            workers = [EngineProcess(_env(base_env, settings, root / f"engine{i}")) for i in range(args.instances)]
+            workers = [EngineProcess(_env(base_env, settings, root / f"engine{i}"))
+                       for i in range(0 if args.only_llm else args.instances)]
             for w in workers:
                 w.reply()
             for url, proc in zip(urls, procs):
                 wait_http(url, proc)
             results = []
+            if args.only_llm:
+                llm_phase(settings, root, base_env, args)
+                return 0
             if urls:   # the browser's own single-user baseline (page rerun + rendering on top of the engine)
                 solo = BrowserClerk(urls[0], 7, args.base_think)
                 solo.start()
@@ -450,13 +455,15 @@ def llm_phase(settings: Settings, root: Path, base_env: dict, args) -> None:
     invented = dict(GROUNDED, 请求=f"按规定办理需缴纳{INVENTED}，三个工作日内可以领取。")
     rows = []
     try:
+        # a short breaker cool-down, waited out between behaviours: each one starts with the breaker closed
         workers = [EngineProcess(_env(base_env, settings, root / f"llm{i}", LLM_BASE_URL=fake.url, LLM_MODEL="m",
-                                      LLM_DEADLINE_S=str(args.llm_deadline)))
+                                      LLM_DEADLINE_S=str(args.llm_deadline), LLM_BREAKER_COOLDOWN_S="5"))
                    for i in range(args.instances)]
         for w in workers:
             w.reply()
         for mode, label in (("slow_body", "慢：先回表头、10 秒后才回正文"), ("hang", "挂起：接受连接但不答复"),
                             ("ok", "编造政策：答得快，但写了原文没有的收费")):
+            time.sleep(6)
             fake.mode = mode
             fake.content = json.dumps(invented if mode == "ok" else GROUNDED, ensure_ascii=False)
             before = len(fake.requests)

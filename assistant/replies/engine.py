@@ -6,6 +6,7 @@ costs a query, not a model load. Nothing here logs the citizen's words unmasked.
 from __future__ import annotations
 
 import logging
+import time
 
 from assistant.config import Settings
 from assistant.privacy import mask, without_numbers
@@ -87,7 +88,8 @@ class ReplyEngine:
     def suggest(self, text: str, history: list[str] | None = None, channel: str = "窗口",
                 previous: Hit | None | object = _RECOMPUTE) -> tuple[RetrievalResult, Suggestion]:
         """``previous``: the source the last turn's reply stood on, when the caller kept it (the page does, see
-        ``cited_hit``); left out, it is recomputed from ``history``."""
+        ``cited_hit``); left out, it is recomputed from ``history``. The LLM's deadline counts from here."""
+        started = time.monotonic()
         tri = triage(text)
         staff = is_staff_question(text)
         result = self.guidance(text) if staff else self.retrieve(text, history)
@@ -96,7 +98,7 @@ class ReplyEngine:
         else:
             if previous is _RECOMPUTE:
                 previous = self.previous_source(history)
-            suggestion = compose_with_fallback(text, tri, result, self.llm, channel, previous)
+            suggestion = compose_with_fallback(text, tri, result, self.llm, channel, previous, started=started)
         if suggestion.problems:
             log.warning("suggestion for %s failed checks: %s", mask(text)[:40], suggestion.problems)
         return result, suggestion

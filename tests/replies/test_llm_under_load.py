@@ -65,9 +65,9 @@ def test_twenty_clerks_get_template_suggestions_whatever_the_endpoint_does(data_
         answered: list[bool] = []
         original = engine.llm._invoke
 
-        def watched(messages):
+        def watched(messages, started=None):
             try:
-                reply = original(messages)
+                reply = original(messages, started)
             except Exception as exc:
                 errors.append(type(exc).__name__)
                 raise
