@@ -59,6 +59,8 @@ class Settings:
     llm_breaker_cooldown_s: float = 60.0  # how long an open breaker skips the endpoint
     login_max_failures: int = 5        # wrong passwords in a row before an account is locked
     login_lock_minutes: float = 15.0   # how long the lock lasts (a trainer can lift it: assistant.users unlock)
+    # server mode (CHROMA_HOST): how long a trainer's write waits for another instance's write to finish
+    write_lock_wait_s: float = 30.0
 
     @property
     def db_url(self) -> str:
@@ -120,6 +122,7 @@ ENV_VARS: dict[str, tuple[str, type]] = {
     "LLM_BREAKER_COOLDOWN_S": ("llm_breaker_cooldown_s", float),
     "LOGIN_MAX_FAILURES": ("login_max_failures", int),
     "LOGIN_LOCK_MINUTES": ("login_lock_minutes", float),
+    "WRITE_LOCK_WAIT_S": ("write_lock_wait_s", float),
 }
 
 

@@ -77,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.ingest import add_paths, remove_document, replace_document
     from assistant.store.kb import KnowledgeBase
     from assistant.store.lock import StoreLocked
+    from assistant.store.registry import WriteConflict
 
     user = args.user or settings.user
     kb = KnowledgeBase(settings)
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "meta":
             return _meta(kb, args, user)
-    except StoreLocked as err:
+    except (StoreLocked, WriteConflict) as err:
         print(str(err), file=sys.stderr)
         return 3
     except LookupError as err:

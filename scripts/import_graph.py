@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("assistant.replies",),
     ("assistant.feedback",),
     ("assistant.practice",),
-    ("assistant.ingest_cli", "assistant.firstrun"),
+    ("assistant.ingest_cli", "assistant.firstrun", "assistant.backup"),
     ("assistant.ui",),
     ("assistant.training",),
     ("assistant.bench",),

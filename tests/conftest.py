@@ -39,3 +39,39 @@ def kb(settings):
     base = KnowledgeBase(settings)
     yield base
     base.reopen()
+
+
+# ---- PostgreSQL: one real server per test session, a fresh database per test ---------------------------------------
+_pg_names = iter(range(1_000_000))
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL on 127.0.0.1 in a temp folder, stopped at the end (``assistant.bench.servers`` says where
+    the binaries come from); skipped with the reason when none can start on this machine."""
+    from assistant.bench.servers import PostgresServer, ServerUnavailable
+
+    try:
+        server = PostgresServer().start()
+    except ServerUnavailable as err:
+        pytest.skip(f"PostgreSQL could not be started here: {err}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """The SQLAlchemy URL of a new, empty PostgreSQL database."""
+    return pg_server.create_database(f"t{next(_pg_names)}")
+
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def on_backend(settings, backend: str, request):
+    """``settings`` on SQLite (a file in the data folder) or on a fresh PostgreSQL database."""
+    from dataclasses import replace
+
+    if backend == "sqlite":
+        return settings
+    return replace(settings, database_url=request.getfixturevalue("pg_url"))

@@ -13,6 +13,8 @@ BENCHES = {
     "dialogues": "assistant.bench.dialogues",
     "hostile": "assistant.bench.hostile",
     "practice": "assistant.bench.practice",
+    "twowriters": "assistant.bench.two_writers",
+    "load": "assistant.bench.load",
 }
 
 

@@ -6,6 +6,7 @@ costs a query, not a model load. Nothing here logs the citizen's words unmasked.
 from __future__ import annotations
 
 import logging
+import time
 
 from assistant.config import Settings
 from assistant.privacy import mask, without_numbers
@@ -70,6 +71,10 @@ class ReplyEngine:
         sentence vectors (the verifier compares the last turn with them)."""
         questions = [q for c in self.retriever.state().chunks if c.kind == "faq" for q in c.questions[:4]]
         remember_questions(questions)
+        if self.llm is not None:
+            # the HTTP client (langchain-openai's import) is built now: inside the first question's deadline it
+            # took longer than the deadline on a busy machine, and each such failure counts against the breaker
+            self.llm.model
         self.suggest("请问办理需要带什么材料？")
 
     def is_empty(self) -> bool:
@@ -83,7 +88,8 @@ class ReplyEngine:
     def suggest(self, text: str, history: list[str] | None = None, channel: str = "窗口",
                 previous: Hit | None | object = _RECOMPUTE) -> tuple[RetrievalResult, Suggestion]:
         """``previous``: the source the last turn's reply stood on, when the caller kept it (the page does, see
-        ``cited_hit``); left out, it is recomputed from ``history``."""
+        ``cited_hit``); left out, it is recomputed from ``history``. The LLM's deadline counts from here."""
+        started = time.monotonic()
         tri = triage(text)
         staff = is_staff_question(text)
         result = self.guidance(text) if staff else self.retrieve(text, history)
@@ -92,7 +98,7 @@ class ReplyEngine:
         else:
             if previous is _RECOMPUTE:
                 previous = self.previous_source(history)
-            suggestion = compose_with_fallback(text, tri, result, self.llm, channel, previous)
+            suggestion = compose_with_fallback(text, tri, result, self.llm, channel, previous, started=started)
         if suggestion.problems:
             log.warning("suggestion for %s failed checks: %s", mask(text)[:40], suggestion.problems)
         return result, suggestion

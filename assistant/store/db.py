@@ -184,7 +184,23 @@ def get_engine(url: str) -> Engine:
         engine = create_engine(url, pool_pre_ping=True)
     metadata.create_all(engine)
     add_missing_columns(engine)
+    _ensure_version_row(engine)
     return engine
+
+
+def _ensure_version_row(engine: Engine) -> None:
+    """The stamp's row exists before any writer runs, so ``bump_version`` is one atomic UPDATE (two instances
+    inserting it at once would otherwise collide on the key)."""
+    from sqlalchemy.exc import IntegrityError
+
+    with engine.connect() as conn:
+        if conn.execute(select(kb_meta.c.value).where(kb_meta.c.key == "version")).first() is not None:
+            return
+    try:
+        with engine.begin() as conn:
+            conn.execute(kb_meta.insert().values(key="version", value=0))
+    except IntegrityError:
+        pass  # another instance created it first
 
 
 def add_missing_columns(engine: Engine) -> list[str]:
@@ -216,13 +232,16 @@ def kb_version(engine: Engine) -> int:
 
 
 def bump_version(conn) -> int:
-    """Bump the knowledge-base stamp inside the caller's transaction; every derived index keys on it."""
-    current = conn.execute(select(kb_meta.c.value).where(kb_meta.c.key == "version")).scalar()
-    if current is None:
+    """Bump the knowledge-base stamp inside the caller's transaction; every derived index keys on it.
+
+    One ``value = value + 1`` UPDATE, not read-then-write: two instances bumping at once must get two stamps (a lost
+    bump would leave a reader's index keyed on a stamp that two different states share). The UPDATE also row-locks
+    the stamp until the caller commits, so registry writes are serialised by the database itself.
+    """
+    done = conn.execute(update(kb_meta).where(kb_meta.c.key == "version").values(value=kb_meta.c.value + 1))
+    if done.rowcount == 0:
         conn.execute(kb_meta.insert().values(key="version", value=1))
-        return 1
-    conn.execute(update(kb_meta).where(kb_meta.c.key == "version").values(value=current + 1))
-    return current + 1
+    return int(conn.execute(select(kb_meta.c.value).where(kb_meta.c.key == "version")).scalar())
 
 
 def audit_log(engine: Engine, user: str, action: str, target: str, detail: str = "") -> None:

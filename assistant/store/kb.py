@@ -20,7 +20,7 @@ from assistant.documents.model import Chunk, Status
 from assistant.store import db
 from assistant.store.chroma import OfflineEmbeddingFunction, collection_name, forget_embedded_system, open_client
 from assistant.store.embedding import Embedder, get_embedder
-from assistant.store.lock import StoreLocked, WriteLock
+from assistant.store.lock import AdvisoryLock, StoreLocked, WriteLock
 from assistant.documents.jurisdiction import DocumentMeta
 from assistant.store.meta import apply_meta, derive_for, keep_edits, with_meta
 from assistant.store.records import (MAX_BATCH, META_KEYS, batched, chunk_from_record, chunk_metadata, delete_ids,
@@ -43,7 +43,7 @@ class KnowledgeBase:
         self._collection = None
         self._count_cache: tuple[int, int] | None = None
         self._client_version = -1
-        self._lock_fd: WriteLock | None = None
+        self._lock_fd: WriteLock | AdvisoryLock | None = None
 
     # -- plumbing ---------------------------------------------------------------------------------------
     @property
@@ -86,18 +86,22 @@ class KnowledgeBase:
     # -- write lock ------------------------------------------------------------------------------------
     @contextmanager
     def writing(self) -> Iterator["KnowledgeBase"]:
-        """Exclusive writer for the embedded store (two writers on one chromadb folder corrupt it)."""
+        """The one writer of this knowledge base, across processes (``store.lock`` says which lock and why).
+
+        Embedded store: two writers on one chromadb folder corrupt it, so a second one is refused at once. Server
+        mode: two instances' writes would interleave between the chroma write and the registry switch (and one's
+        ``repair`` would sweep away the other's chunks not yet switched in), so a second writer waits its turn.
+        """
         if self._lock_fd is not None:
             yield self
             return
-        if not self.embedded:
-            if self.registry.dirty():
-                self.repair()
-            yield self
-            self.registry.dirty(False)
-            return
-        lock = WriteLock(self.settings.lock_path)
-        lock.acquire()
+        if self.embedded:
+            lock: WriteLock | AdvisoryLock = WriteLock(self.settings.lock_path)
+            lock.acquire()
+        else:
+            lock = (AdvisoryLock(self.engine, self.settings.collection)
+                    if self.engine.dialect.name == "postgresql" else WriteLock(self.settings.lock_path))
+            lock.acquire(self.settings.write_lock_wait_s)
         self._lock_fd = lock
         try:
             if self._collection is not None and self.version() != self._client_version:
@@ -111,7 +115,7 @@ class KnowledgeBase:
             lock.release()
 
     def _require_lock(self) -> None:
-        if self.embedded and self._lock_fd is None:
+        if self._lock_fd is None:
             raise StoreLocked()
         self.registry.dirty(True)
 
@@ -232,7 +236,8 @@ class KnowledgeBase:
             status=Status.REVIEW.value if review else Status.READY.value, chunk_count=len(chunks),
             error=review, warnings="\n".join(warnings), category=category, doc_date=doc_date, revision=revision,
             added_by=user, meta_edited=edited, ocr_confidence=f"{ocr_confidence:.3f}" if ocr_confidence else "",
-            ocr_pages=",".join(str(p) for p in ocr_pages), **meta.as_dict()), exists=old is not None)
+            ocr_pages=",".join(str(p) for p in ocr_pages), **meta.as_dict()), exists=old is not None,
+            expected_revision=old.revision if old else None)
         if old and old.status in KEPT:
             self._delete_revision(doc_id, old.revision)
         return self.get_document(doc_id)
@@ -295,9 +300,10 @@ class KnowledgeBase:
 
     def remove_document(self, doc_id: str) -> bool:
         self._require_lock()
-        if self.get_document(doc_id) is None:
+        row = self.get_document(doc_id)
+        if row is None:
             return False
-        self._client_version = self.registry.delete_row(doc_id)
+        self._client_version = self.registry.delete_row(doc_id, expected_revision=row.revision)
         self.collection.delete(where={"doc_id": doc_id})
         return True
 

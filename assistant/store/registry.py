@@ -23,6 +23,20 @@ from assistant.store.records import META_KEYS
 KEPT = (Status.READY.value, Status.REVIEW.value)   # statuses whose chunks are stored
 
 
+class WriteConflict(RuntimeError):
+    """The row changed since this writer read it (another writer switched its revision): nothing was switched.
+
+    Writers hold the knowledge base's write lock, so this is a second line of defence; should it fire, the chunks
+    written for the lost revision are invisible (the row never pointed at them) and the next writer's ``repair``
+    removes them.
+    """
+
+    def __init__(self, doc_id: str):
+        self.doc_id = doc_id
+        super().__init__(f"文档“{doc_id}”刚被另一位培训人员改动过，本次写入没有生效，知识库仍是对方改动后的内容。"
+                         "请刷新文档列表确认后再操作。")
+
+
 @dataclass
 class DocumentRow:
     id: str
@@ -142,15 +156,29 @@ class Registry:
         return DocumentRow(**row._mapping) if row is not None else None
 
     # -- writes --------------------------------------------------------------------------------------------
-    def write_row(self, doc_id: str, values: dict[str, Any], *, exists: bool) -> int:
-        """Insert or update a document's row and bump the version stamp in one transaction; returns the new stamp."""
-        with self.engine.begin() as conn:
-            if exists:
-                conn.execute(update(db.documents).where(db.documents.c.id == doc_id)
-                             .values(**values, replaced_at=db.now()))
-            else:
-                conn.execute(db.documents.insert().values(id=doc_id, added_at=db.now(), **values))
-            return db.bump_version(conn)
+    def write_row(self, doc_id: str, values: dict[str, Any], *, exists: bool,
+                  expected_revision: int | None = None) -> int:
+        """Insert or update a document's row and bump the version stamp in one transaction; returns the new stamp.
+
+        Compare-and-set: an update applies only while the row still holds ``expected_revision`` (the revision this
+        writer read), an insert only while no row exists; otherwise ``WriteConflict`` and nothing changes.
+        """
+        from sqlalchemy.exc import IntegrityError
+
+        try:
+            with self.engine.begin() as conn:
+                if exists:
+                    where = db.documents.c.id == doc_id
+                    if expected_revision is not None:
+                        where = where & (db.documents.c.revision == expected_revision)
+                    done = conn.execute(update(db.documents).where(where).values(**values, replaced_at=db.now()))
+                    if done.rowcount != 1:
+                        raise WriteConflict(doc_id)
+                else:
+                    conn.execute(db.documents.insert().values(id=doc_id, added_at=db.now(), **values))
+                return db.bump_version(conn)
+        except IntegrityError:
+            raise WriteConflict(doc_id) from None
 
     def write_status(self, doc_id: str, status: str, error: str = "") -> int:
         """Switch a document's status (a trainer's confirmation) and bump the version stamp in one transaction."""
@@ -165,10 +193,15 @@ class Registry:
                          .values(**meta.as_dict(), meta_edited=edited))
             return db.bump_version(conn)
 
-    def delete_row(self, doc_id: str) -> int:
-        """Remove a document's row and bump the version stamp in one transaction; returns the new stamp."""
+    def delete_row(self, doc_id: str, expected_revision: int | None = None) -> int:
+        """Remove a document's row and bump the version stamp in one transaction; returns the new stamp.
+        With ``expected_revision``, only while the row still holds it (else ``WriteConflict``)."""
         with self.engine.begin() as conn:
-            conn.execute(delete(db.documents).where(db.documents.c.id == doc_id))
+            where = db.documents.c.id == doc_id
+            if expected_revision is not None:
+                where = where & (db.documents.c.revision == expected_revision)
+            if conn.execute(delete(db.documents).where(where)).rowcount != 1 and expected_revision is not None:
+                raise WriteConflict(doc_id)
             return db.bump_version(conn)
 
     def dirty(self, value: bool | None = None) -> bool:

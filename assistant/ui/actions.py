@@ -12,7 +12,7 @@ from assistant.documents.names import display_name, stored_name
 from assistant.ingest import FileOutcome, Summary, add_paths, confirm_document, remove_document, replace_document
 from assistant.store.kb import KnowledgeBase
 from assistant.store.lock import StoreLocked
-from assistant.store.registry import DocumentRow
+from assistant.store.registry import DocumentRow, WriteConflict
 from assistant.ui import resources
 from assistant.users import require_trainer
 
@@ -31,7 +31,7 @@ def trainer_write(kb: KnowledgeBase, actor: str) -> Iterator[str]:
         raise ActionError(BUSY)
     try:
         yield account.username
-    except StoreLocked as err:
+    except (StoreLocked, WriteConflict) as err:
         raise ActionError(str(err)) from None
     finally:
         lock.release()

@@ -1,4 +1,5 @@
-"""Lifecycle guarantees of the knowledge base, on real chromadb and the real embedding model."""
+"""Lifecycle guarantees of the knowledge base, on real chromadb and the real embedding model; every test runs with the
+registry on SQLite and on a real PostgreSQL server."""
 from __future__ import annotations
 
 import subprocess
@@ -8,12 +9,18 @@ from pathlib import Path
 
 import pytest
 
+from assistant.config import Settings
 from assistant.ingest import add_paths, remove_document, replace_document
 from assistant.store import db
 from assistant.store.kb import KnowledgeBase
 from assistant.store.lock import StoreLocked
 
-from conftest import REPO
+from conftest import BACKENDS, REPO, on_backend
+
+
+@pytest.fixture(params=BACKENDS)
+def settings(request, tmp_path):
+    return on_backend(Settings(data_dir=tmp_path / "data", knowledge_dir=REPO / "knowledge"), request.param, request)
 
 RESIDENCE = """居住证办理须知
 第一条 申领居住证应当在居住地居住满半年，并符合有合法稳定就业、合法稳定住所、连续就读条件之一。
@@ -133,9 +140,9 @@ def test_bad_file_gets_a_status_and_nothing_else_changes(kb, tmp_path):
     assert sorted(c.text for c in kb.iter_chunks()) == before
 
 
-def _cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {"ASSISTANT_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin",
-           "PYTHONIOENCODING": "utf-8"}
+def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess:
+    env = {"ASSISTANT_DATA_DIR": str(settings.data_dir), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin",
+           "PYTHONIOENCODING": "utf-8", "DATABASE_URL": settings.database_url}
     return subprocess.run([sys.executable, str(REPO / "ingest.py"), *args], capture_output=True, text=True,
                           env=env, cwd=REPO, timeout=300)
 
@@ -146,8 +153,8 @@ def test_second_writer_gets_clear_message_and_readers_keep_working(settings, tmp
     add_paths(kb, [write(tmp_path / "in", "参保.txt", PENSION)], user="t")
     other = write(tmp_path / "in2", "居住证.txt", RESIDENCE)
     with kb.writing():
-        blocked = _cli(settings.data_dir, "add", str(other))
-        reader = _cli(settings.data_dir, "list")
+        blocked = _cli(settings, "add", str(other))
+        reader = _cli(settings, "list")
         with pytest.raises(StoreLocked):
             with KnowledgeBase(settings).writing():
                 pass
@@ -161,7 +168,7 @@ def test_reader_sees_documents_added_by_another_process(settings, tmp_path):
     kb = KnowledgeBase(settings)
     add_paths(kb, [write(tmp_path / "in", "参保.txt", PENSION)], user="t")
     assert vector_hits(kb, RESIDENCE)  # client now open and warm
-    added = _cli(settings.data_dir, "add", str(write(tmp_path / "in2", "居住证.txt", RESIDENCE)))
+    added = _cli(settings, "add", str(write(tmp_path / "in2", "居住证.txt", RESIDENCE)))
     assert added.returncode == 0, added.stderr
     assert any(c.title == "居住证办理须知" for c, _ in vector_hits(kb, RESIDENCE))
 

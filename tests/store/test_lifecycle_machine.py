@@ -1,4 +1,6 @@
-"""Random add / replace / remove sequences; after every step the registry and the store must agree."""
+"""Random add / replace / remove sequences; after every step the registry and the store must agree.
+
+The same machine runs with the registry on SQLite and on a real PostgreSQL server (a fresh database per example)."""
 from __future__ import annotations
 
 import shutil
@@ -6,8 +8,9 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, settings as hsettings, strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from assistant.config import Settings
 from assistant.ingest import add_paths, remove_document, replace_document
@@ -28,10 +31,13 @@ def body(topic: str, variant: int) -> str:
 
 
 class KnowledgeBaseMachine(RuleBasedStateMachine):
+    new_database_url = staticmethod(lambda: "")   # "" = SQLite in the temp data folder
+
     def __init__(self):
         super().__init__()
         self.tmp = Path(tempfile.mkdtemp(prefix="kbm-"))
-        self.kb = KnowledgeBase(Settings(data_dir=self.tmp / "data", knowledge_dir=REPO / "knowledge"))
+        self.kb = KnowledgeBase(Settings(data_dir=self.tmp / "data", knowledge_dir=REPO / "knowledge",
+                                         database_url=self.new_database_url()))
         self.retriever = Retriever(self.kb, self.kb.settings)  # refreshed step by step, never rebuilt
         self.model: dict[str, str] = {}      # source name -> current text
         self.dead: list[str] = []            # texts of removed or replaced versions
@@ -110,8 +116,18 @@ class KnowledgeBaseMachine(RuleBasedStateMachine):
             assert np.array_equal(refreshed.doc_bm25.scores(qt), full.doc_bm25.scores(qt))
 
 
-KnowledgeBaseMachine.TestCase.settings = hsettings(
+MACHINE_SETTINGS = hsettings(
     max_examples=6, stateful_step_count=6, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-TestKnowledgeBaseMachine = KnowledgeBaseMachine.TestCase
+KnowledgeBaseMachine.TestCase.settings = MACHINE_SETTINGS
+TestKnowledgeBaseMachine = KnowledgeBaseMachine.TestCase   # SQLite
+
+
+def test_knowledge_base_machine_on_postgresql(pg_server):
+    names = iter(range(10_000))
+
+    class OnPostgres(KnowledgeBaseMachine):
+        new_database_url = staticmethod(lambda: pg_server.create_database(f"kbm{next(names)}"))
+
+    run_state_machine_as_test(OnPostgres, settings=MACHINE_SETTINGS)
