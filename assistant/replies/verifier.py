@@ -29,7 +29,8 @@ from assistant.retrieval.model import Hit
 
 FEATURES = ("cos", "cos_gap", "rank", "cov_about", "cov_all", "cov_turn", "applies", "not_applies", "n_missing",
             "primary_mismatch", "aspect_covered", "aspect_missing", "unknown", "stays", "missing_known",
-            "missing_unknown", "follow", "top_follow", "cos_turn", "cos_turn_gap")
+            "missing_unknown", "follow", "top_follow", "cos_turn", "cos_turn_gap",
+            "cos_turn_all", "cos_asked_all")
 MODEL_FILE = "verifier.json"
 
 
@@ -53,12 +54,14 @@ class Candidate:
 
 def features(asked: str, turn: str, cand: Candidate, best_cos: float, known_share: float,
              aspects: tuple[bool, bool], stays: bool, known_terms: frozenset[str] = frozenset(),
-             follow: bool = False, turn_cos: tuple[float, float] = (0.0, 0.0)) -> list[float]:
+             follow: bool = False, turn_cos: tuple[float, float] = (0.0, 0.0),
+             all_cos: tuple[float, float] = (0.0, 0.0)) -> list[float]:
     """The signals for one (question, entry) pair, in ``FEATURES`` order. ``aspects``: (asked aspect covered,
     asked aspect not covered); ``known_terms``: the question's bigrams some document holds; ``follow``: the turn
     leans on the one before (its own words say little, so word coverage means less); ``turn_cos``: how alike
     the last turn alone and the entry's questions are, and how far that is below the best entry's (a follow-up
-    is searched with the topic carried, which favours the entry that answered the turn before). A word the KB holds
+    is searched with the topic carried, which favours the entry that answered the turn before); ``all_cos``: the
+    closest of all the entry's questions to the turn alone and to what is asked (the topic carried). A word the KB holds
     elsewhere but this entry lacks (驾驶 in "驾驶证到期了怎么换" against the 身份证 entry) says the entry is about
     something else; a word no document holds is as often a colloquial word as an unknown matter."""
     about, said = about_text(cand.hit)
@@ -88,6 +91,8 @@ def features(asked: str, turn: str, cand: Candidate, best_cos: float, known_shar
         float(follow and cand.rank == 0),   # a follow-up's best-ranked entry: searched with the topic carried
         turn_cos[0],
         turn_cos[1],
+        all_cos[0],
+        all_cos[1],
     ]
 
 

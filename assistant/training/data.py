@@ -52,7 +52,7 @@ def staff_rows() -> list[dict]:
 
 # window dialogues that may be fitted on: the tune half and the blind sets retired after their one scoring
 # (never the test half or the current blind set)
-FIT_DIALOGUES = ("tune", "final", "final2", "final3", "final4")
+FIT_DIALOGUES = ("tune", "final", "final2", "final3", "final4", "final6")
 
 
 def dialogue_staff_rows() -> list[dict]:

@@ -1,7 +1,7 @@
 """Fit the answer verifier (``assistant.replies.verifier``) on labelled window dialogues and FAQ paraphrases.
 
-Rows: labelled/dialogues/tune.jsonl and the retired blind sets final, final2, final3, final4 (never test, final5
-or final6),
+Rows: labelled/dialogues/tune.jsonl and the retired blind sets final, final2, final3, final4, final6 (never test,
+final5 or final7),
 labelled/verifier/train.jsonl (600 near misses,
 paraphrases and follow-ups written for this) and assistant/bench/data/faq_paraphrases.jsonl, answered
 on the shipped knowledge/ through the real retrieval. Each FAQ candidate of each question is one example (1: it is
@@ -32,6 +32,8 @@ SOURCES = (PROJECT_ROOT / "labelled" / "dialogues" / "tune.jsonl",
            PROJECT_ROOT / "labelled" / "dialogues" / "final3.jsonl",
            # the fourth, scored once at stop 19 and again at stop 20, retired at stop 21
            PROJECT_ROOT / "labelled" / "dialogues" / "final4.jsonl",
+           # the sixth, scored at stop 21 (first scoring, then once more after the risk patterns), retired at stop 22
+           PROJECT_ROOT / "labelled" / "dialogues" / "final6.jsonl",
            PROJECT_ROOT / "labelled" / "verifier" / "train.jsonl",
            PROJECT_ROOT / "assistant" / "bench" / "data" / "faq_paraphrases.jsonl")
 WRONG_COST = 3.0
