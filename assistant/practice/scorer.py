@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.practice.facts import (PROMISE, asks_for_list, listed_items, missing_items, not_in_kb_ok,
-                                     policy_problems)
+from assistant.practice.facts import PROMISE, not_in_kb_ok, policy_problems
+from assistant.practice.items import checklist_applies, missing_items
 from assistant.practice.skills import SKILLS
 from assistant.replies.lexicons import feelings
 from assistant.replies.tone import ToneFlag, check_tone
@@ -168,8 +168,8 @@ def score_reply(reply: str, matter: Matter, citizen: list[str] | None = None, *,
         problems = policy_problems(reply, matter.answer, said)
         s.skills["policy_correct"] = not problems
         s.notes += problems
-        if asks_for_list(matter.question) and listed_items(matter.answer):
-            s.missing_items = missing_items(reply, matter.answer)
+        if checklist_applies(matter.question, matter.answer, said):
+            s.missing_items = missing_items(reply, matter.answer, said)
             s.skills["checklist_complete"] = not s.missing_items
     elif matter.type == "not_in_kb":
         s.skills["policy_correct"] = not_in_kb_ok(reply, said)
