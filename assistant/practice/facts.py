@@ -42,11 +42,12 @@ def _answer_has(answer: str, term: str) -> bool:
 
 
 _NO_NEED = re.compile(r"不用|不需要|不必|无需|没关系|用不着|不要求|不再要求|不收|免征|免费|可以不|也可以|也可|可先")
-_REPLY_NO_NEED = re.compile(r"不用|不需要|不必|无需|用不着|可以不|不要求|免(了|掉|交|收|带|除)")
+_REPLY_NO_NEED = re.compile(r"不用|不需要|不必|无需|用不着|可以不|不要求|没关系|免(了|掉|交|收|带|除)")
 _MUST = re.compile(r"必须|一定要|得先|要先|先得|得带|必须带|一律|才能|才受理|不受理|办不了|只能")
 _CLAUSES = re.compile(r"[^，。；！？,;!?\n]+")
 REQUIREMENTS = MATERIALS + ("备案", "公证", "到场", "契税", "登记费", "本人")
-_SKIP_STEP = re.compile(r"(不用|不需要|不必|无需|用不着)(再)?(等|先|办|做|走|开)(?P<x>[^，。；！？]{3,8})")
+_SKIP_STEP = re.compile(r"(不用|不需要|不必|无需|用不着)(再)?(等|先|办|做|走|开)?"
+                        r"(?!担心|着急|急|跑|客气|怕|自带|回|您|你|操心)(?P<x>[^，。；！？]{2,8})")
 
 
 def _clauses_with(text: str, term: str) -> list[str]:
@@ -72,7 +73,7 @@ def contradictions(reply: str, answer: str) -> list[str]:
     a = squash(answer)
     for m in _SKIP_STEP.finditer(reply):
         x = m.group("x")
-        term = next((x[:n] for n in range(len(x), 2, -1) if x[:n] in a), "")
+        term = next((x[:n] for n in range(len(x), 1, -1) if x[:n] in a and (n >= 3 or n == len(x))), "")
         if term and term not in REQUIREMENTS and not any(_NO_NEED.search(c) for c in _clauses_with(answer, term)):
             out.append(f"“{m.group(0)}”与标准答案不符：标准答案要求{term}")
     return out
@@ -80,6 +81,7 @@ def contradictions(reply: str, answer: str) -> list[str]:
 
 _ABSOLUTE = re.compile(r"只有|只能|必须|一律|都得|就得|得回|什么.{0,3}都(能|可以)|没有固定|也没事|没事|就能全|一次性把|当面|就能恢复|以后再说"
                        r"|缺了就是|就是办不了|一直有效|不用挂失|都不影响")
+_MODAL = re.compile(r"只有|只能|必须|一律|都得|就得")     # how strongly it is said, not what is said
 _HEDGED = re.compile(r"是不是|是否|要不要|以.{0,8}为准|可能|一般|我帮您问|核实")
 
 
@@ -91,7 +93,7 @@ def absolute_claims(reply: str, answer: str) -> list[str]:
     for c in _CLAUSES.findall(calm):
         if not _ABSOLUTE.search(c) or _HEDGED.search(c):
             continue
-        core = squash(re.sub(r"您|你|我们|我|就|了|的|吧|呢", "", _ABSOLUTE.sub("", c)))
+        core = squash(re.sub(r"您|你|我们|我|就|了|的|吧|呢", "", _MODAL.sub("", c)))
         grams = _grams(core)
         if grams and len(grams & _grams(a)) / len(grams) < 0.5:
             out.append(f"“{c}”说得太绝对，标准答案里没有这样的规定")

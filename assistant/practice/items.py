@@ -147,7 +147,7 @@ ALIAS_GROUPS = (
     ("委托书", "授权书"), ("婚姻状况声明", "婚姻状况证明", "单身声明", "未婚声明", "婚姻状况"),
     ("租赁合同", "租房合同", "租房协议", "租赁协议"), ("营业执照", "执照"), ("残疾人证", "残疾证"),
     ("完税凭证", "完税证明", "税票"), ("购房合同", "买卖合同", "网签合同"), ("付款凭证", "付款记录", "转账记录"),
-    ("病历", "病例"), ("检查报告", "检查单", "化验单"), ("劳动合同", "劳动关系证明"),
+    ("病历", "病例"), ("疾病证明", "病情证明", "诊断证明"), ("检查报告", "检查单", "化验单"), ("劳动合同", "劳动关系证明"),
 )
 _MATERIAL_HEAD = re.compile(r"(证|簿|本|书|表|照片|合影|卡|合同|发票|证明|凭证|清单|记录|病历|资料|声明|账户|账号|执照|小结|报告|遗嘱)$")
 
@@ -163,6 +163,7 @@ def item_keys(item: str) -> list[str]:
         p = _DROP.sub("", p.strip())
         p = re.sub(r"(原件|复印件|\d+张|[一二三]张)$", "", p)
         p = re.sub(r"证件$", "证", p)
+        p = re.sub(r"(等)?(相关)?(情况)?的(?=(证明|材料|资料)$)", "", p)      # 疾病等情况的证明: 疾病证明
         if len(p) < 2:
             continue
         keys.append(p)
@@ -176,7 +177,7 @@ def item_keys(item: str) -> list[str]:
 
 
 STEP_ALIASES = {"发证": ("领证", "发离婚证", "拿证"), "清税": ("税务",), "挂失": ("锁",)}
-_WAIVED = re.compile(r"免了|免掉|给(您|你)免|不用(等|办|走|交|提供|准备)|不用带(?!.{0,2}自带)|不需要(带|交|提供)|省了|跳过")
+_WAIVED = re.compile(r"免了|免掉|给(您|你)免|省了|跳过|(不用|不需要|不必|无需)(?!.{0,2}(自带|回|跑|担心|着急|急|客气|怕))")
 
 
 def _named(reply: str, key: str, item: str, others: list[str]) -> bool:
@@ -220,10 +221,19 @@ def _step_alias(item: str) -> list[str]:
     return out
 
 
+_PERSON = re.compile(r"^(代办人|受托人|监护人|委托人|代理人|代办的)(?P<noun>.{2,})$")
+_PERSON_SAID = (r"(代办|代理|受托|监护|委托|代|她|他|闺女|儿子|女儿|家属|家人|子女|孩子|亲属|父|母|爸|妈|老人|老伴|爱人|丈夫|妻子"
+                r"|对方|您自己|您本人)")
+
+
 def _part_covered(reply: str, item: str, others: list[str]) -> bool:
     """Named in the reply: one of its words, an everyday name for it, or most of its wording (a step told in other
     words: its last two characters and a fifth of its character pairs, or half of them). A material told in other
     words must still name its core noun."""
+    person = _PERSON.match(re.sub(r"^(加带|带|提供)", "", item))
+    if person:      # 代办人身份证: the citizen's own 身份证 does not name it
+        noun = re.sub(r"(原件|复印件)(或(原件|复印件))?$", "", person.group("noun"))
+        return bool(re.search(_PERSON_SAID + r"[^，。；]{0,6}" + re.escape(noun[-3:]), reply))
     if any(_named(reply, k, item, others) for k in item_keys(item)):
         return True
     if any(re.search(a, reply) for a in _step_alias(item)):
@@ -235,8 +245,8 @@ def _part_covered(reply: str, item: str, others: list[str]) -> bool:
     if not grams:
         return False
     recall = len(grams & {reply[i:i + 2] for i in range(len(reply) - 1)}) / len(grams)
-    if _MATERIAL_HEAD.search(core) and core[-2:] not in reply:
-        return False
+    if _MATERIAL_HEAD.search(core):     # a material in other words still names its noun, and most of its wording
+        return core[-2:] in reply and recall >= 0.5
     return recall >= 0.5 or (core[-2:] in reply and recall >= 0.2)
 
 
