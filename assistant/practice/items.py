@@ -181,18 +181,22 @@ _WAIVED = re.compile(r"免了|免掉|给(您|你)免|省了|跳过|(不用|不�
 
 
 def _named(reply: str, key: str, item: str, others: list[str]) -> bool:
-    """``key`` occurs in the reply, and for a bare head noun (合同, 发票) not only as part of another item's name
-    ("租赁合同" is the 合同 of the 居住证明 item, not the 劳动合同 of the 就业证明 item)."""
+    """``key`` occurs in the reply, and a bare head noun (合同, 发票) not as the name of a different document: the 合同
+    of "租赁合同" is not the 劳动合同 an item asks for, while "合同带上" or "签好的合同" may be."""
     if key not in reply:
         return False
     if len(key) > 2:
         return True
     for m in re.finditer(re.escape(key), reply):
         before = reply[max(0, m.start() - 2):m.start()]
-        if not before or any(before + key in o for o in others) and before + key not in item:
+        if not before or before in item or before[-1] in _LOOSE_BEFORE:
+            return True
+        if any(before + key in o for o in others):
             continue
-        return True
     return False
+
+
+_LOOSE_BEFORE = set("、，,。：:；;带交上拿和及的与或是把份张")
 
 
 def _covered(reply: str, item: str, others: list[str]) -> bool:
@@ -202,7 +206,7 @@ def _covered(reply: str, item: str, others: list[str]) -> bool:
     body = _CONDITION.sub("", item)
     subs = [x for x in re.split(r"[，,](?![^（]*）)", body) if x.strip()]
     if len(subs) >= 2:
-        if any(_CONDITION.match(x) for x in subs[1:]):
+        if any(_CONDITION.match(x) or x.startswith("或") for x in subs[1:]):
             return any(_covered(reply, x, others) for x in subs)
         return all(_covered(reply, x, others) for x in subs if "如有" not in x)
     outside = re.sub(r"（[^）]*）", "", body)
@@ -221,7 +225,7 @@ def _step_alias(item: str) -> list[str]:
     return out
 
 
-_PERSON = re.compile(r"^(代办人|受托人|监护人|委托人|代理人|代办的)(?P<noun>.{2,})$")
+_PERSON = re.compile(r"^(代办人|受托人|监护人|委托人|代理人)(的)?(?P<noun>(有效)?(身份证|证件|户口)[^，、]{0,8})$")
 _PERSON_SAID = (r"(代办|代理|受托|监护|委托|代|她|他|闺女|儿子|女儿|家属|家人|子女|孩子|亲属|父|母|爸|妈|老人|老伴|爱人|丈夫|妻子"
                 r"|对方|您自己|您本人)")
 
