@@ -6,11 +6,14 @@
 - 政策说得准确 (facts.py): every number, fee, time limit, material and place the reply states must be in the FAQ answer
   (numbers compared as values: 十五日 = 15日); saying "不用带X" when the answer lists X is wrong. For a matter the
   knowledge base does not hold: no rule stated as fact, and an offer to verify or refer.
-- 一次性告知: each item the FAQ answer lists (材料 or numbered steps) named in the reply.
+- 一次性告知 (items.py): when the citizen asked what to bring or do, each item the FAQ answer lists (材料 or steps)
+  named in the reply; items for a case the citizen is not in are not asked for.
+- A reply that blames the person does not count as acknowledging them, whatever kind words it also has.
 - 按处置卡: for a risk: safety first, calm, no arguing, the person the card says to call.
 
-The word lists were tuned on labelled/practice/tune.jsonl (replies written by someone who had not read this file),
-so its figures are optimistic; the figure that counts is a set written after tuning (``bench practice --set``).
+The word lists were tuned on labelled/practice/tune.jsonl and final.jsonl (replies written by people who had not
+read this file), so their figures are optimistic; the figure that counts is a set written after tuning
+(``bench practice --set``).
 """
 from __future__ import annotations
 
