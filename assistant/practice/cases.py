@@ -104,6 +104,20 @@ def save_case(engine: Engine, case: Case, actor: str) -> Case:
     return c
 
 
+def update_case(engine: Engine, cid: str, case: Case, actor: str) -> Case:
+    """The case ``cid`` edited in place: it keeps its id (and so its place) even when its title or words change."""
+    with engine.connect() as conn:
+        old = conn.execute(select(db.cases.c.sample).where(db.cases.c.id == cid)).first()
+    if old is None:
+        raise CaseError("这个案例已经不存在了：可能已被别人删除，请刷新页面。")
+    case.id, case.sample = cid, bool(old.sample)
+    c = clean(case)
+    with engine.begin() as conn:
+        _upsert(conn, c, actor)
+    db.audit_log(engine, actor, "case_edit", c.title)
+    return c
+
+
 def _upsert(conn, c: Case, actor: str) -> None:
     values = {**_row(c), "updated_at": db.now(), "updated_by": actor}
     if conn.execute(select(db.cases.c.id).where(db.cases.c.id == c.id)).first():

@@ -126,6 +126,93 @@ def save(engine: Engine, s: Scenario, actor: str, faq_questions: set[str] | None
     return s
 
 
+def get(engine: Engine, knowledge_dir: Path, sid: str) -> Scenario | None:
+    return next((s for s in all_scenarios(engine, knowledge_dir) if s.id == sid), None)
+
+
+# --- import / export (JSON, the shipped file's shape) ------------------------------------------------------------
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_IMPORT = 500
+
+
+def export_bytes(scenarios: list[Scenario]) -> bytes:
+    """{"scenarios": [...]}, the shape of the shipped file, so an export can be edited and imported again."""
+    items = [{k: v for k, v in asdict(s).items() if k != "sample"} for s in scenarios]
+    return json.dumps({"scenarios": items}, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def import_bytes(name: str, data: bytes, faq_questions: set[str] | None = None) -> list[Scenario]:
+    """Scenarios from an uploaded JSON file, every one checked before any is stored: one bad entry refuses the file,
+    naming the entry and what to fix."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ScenarioError(f"《{name}》太大：场景文件不能超过 {MAX_IMPORT_BYTES // 1024 // 1024} MB，请拆分后导入。")
+    if not name.lower().endswith(".json"):
+        raise ScenarioError(f"《{name}》不是 JSON 文件：请用“导出场景”得到的文件作模板。")
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ScenarioError(f"无法读取《{name}》：不是有效的 JSON（{getattr(exc, 'lineno', '?')} 行附近有错），"
+                            "请用“导出场景”得到的文件作模板。") from None
+    items = doc.get("scenarios") if isinstance(doc, dict) else doc
+    if not isinstance(items, list) or not items:
+        raise ScenarioError(f"《{name}》里没有场景：请用“导出全部场景”得到的文件作模板，每个场景一项。")
+    if len(items) > MAX_IMPORT:
+        raise ScenarioError(f"一次最多导入 {MAX_IMPORT} 个场景：请拆成几个文件分别导入。")
+    out, problems, seen = [], [], set()
+    for n, d in enumerate(items, start=1):
+        label = f"第 {n} 个场景" + (f"（编号 {d.get('id')}）" if isinstance(d, dict) and d.get("id") else "")
+        try:
+            sc = check(_entry(d), faq_questions)
+        except ScenarioError as err:
+            problems.append(f"{label}：{err}")
+            continue
+        if sc.id in seen:
+            problems.append(f"{label}：编号与前面的场景重复。")
+        seen.add(sc.id)
+        out.append(sc)
+    if problems:
+        raise ScenarioError("导入没有进行，场景保持原样。" + "；".join(problems[:5]) +
+                            ("……" if len(problems) > 5 else "") + " 请改好后重新导入。")
+    return out
+
+
+_REQUIRED = ("id", "title", "temperament", "emotion", "matter", "opening", "escalate")
+_FIELD_ZH = {"id": "id（编号）", "title": "title（标题）", "temperament": "temperament（性格）", "emotion": "emotion（情绪）",
+             "matter": "matter（要办的事）", "opening": "opening（开场白）", "escalate": "escalate（答得不好时的反应）",
+             "next": "next（接下来会说）", "background": "background（情况说明）", "calmed": "calmed（满意时说的话）",
+             "case": "case（来源案例）"}
+
+
+def _entry(d: object) -> Scenario:
+    """One entry of an imported file as a Scenario, or ScenarioError saying which field is missing or malformed."""
+    if not isinstance(d, dict):
+        raise ScenarioError("格式不对：每个场景应是一组“项: 值”，项目见“导出全部场景”得到的文件。")
+    missing = [k for k in _REQUIRED if k not in d]
+    if missing:
+        raise ScenarioError(f"缺少 {'、'.join(_FIELD_ZH[k] for k in missing)}。")
+    if not isinstance(d["matter"], dict):
+        raise ScenarioError(f"{_FIELD_ZH['matter']}应写明事项类型（type）及问答（question）、事情（topic）或风险类别（kind）。")
+    for key in ("next", "escalate"):
+        if not isinstance(d.get(key, []), list) or not all(isinstance(x, str) for x in d.get(key, [])):
+            raise ScenarioError(f"{_FIELD_ZH[key]}应是若干句话的列表。")
+    for key in ("id", "title", "temperament", "emotion", "opening", "background", "calmed", "case"):
+        if key in d and not isinstance(d[key], str):
+            raise ScenarioError(f"{_FIELD_ZH[key]}应是文字。")
+    return from_dict({k: v for k, v in d.items() if k != "sample"})
+
+
+def import_scenarios(engine: Engine, scenarios: list[Scenario], actor: str) -> int:
+    """Adds new scenarios and replaces those with the same id, in one transaction."""
+    with engine.begin() as conn:
+        for s in scenarios:
+            body = json.dumps({k: v for k, v in asdict(s).items() if k != "sample"}, ensure_ascii=False)
+            conn.execute(delete(db.practice_scenarios).where(db.practice_scenarios.c.id == s.id))
+            conn.execute(db.practice_scenarios.insert().values(id=s.id, title=s.title, body=body,
+                                                               updated_at=db.now(), updated_by=actor))
+    db.audit_log(engine, actor, "scenario_import", f"{len(scenarios)} 个场景")
+    return len(scenarios)
+
+
 def remove(engine: Engine, sid: str, actor: str) -> None:
     with engine.begin() as conn:
         n = conn.execute(delete(db.practice_scenarios).where(db.practice_scenarios.c.id == sid)).rowcount

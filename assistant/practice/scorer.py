@@ -6,19 +6,22 @@
 - 政策说得准确 (facts.py): every number, fee, time limit, material and place the reply states must be in the FAQ answer
   (numbers compared as values: 十五日 = 15日); saying "不用带X" when the answer lists X is wrong. For a matter the
   knowledge base does not hold: no rule stated as fact, and an offer to verify or refer.
-- 一次性告知: each item the FAQ answer lists (材料 or numbered steps) named in the reply.
+- 一次性告知 (items.py): when the citizen asked what to bring or do, each item the FAQ answer lists (材料 or steps)
+  named in the reply; items for a case the citizen is not in are not asked for.
+- A reply that blames the person does not count as acknowledging them, whatever kind words it also has.
 - 按处置卡: for a risk: safety first, calm, no arguing, the person the card says to call.
 
-The word lists were tuned on labelled/practice/tune.jsonl (replies written by someone who had not read this file),
-so its figures are optimistic; the figure that counts is a set written after tuning (``bench practice --set``).
+The word lists were tuned on labelled/practice/tune.jsonl and final.jsonl (replies written by people who had not
+read this file), so their figures are optimistic; the figure that counts is a set written after tuning
+(``bench practice --set``).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from assistant.practice.facts import (PROMISE, asks_for_list, listed_items, missing_items, not_in_kb_ok,
-                                     policy_problems)
+from assistant.practice.facts import PROMISE, not_in_kb_ok, policy_problems
+from assistant.practice.items import checklist_applies, missing_items
 from assistant.practice.skills import SKILLS
 from assistant.replies.lexicons import feelings
 from assistant.replies.tone import ToneFlag, check_tone
@@ -52,10 +55,11 @@ class Score:
 # --- feelings and needs ---------------------------------------------------------------------------------------
 _EMPATHY = re.compile(
     r"理解|明白您|知道您|听得出|看得出|感受到|能体会|体谅|换(做|作|成)?(是)?(谁|我)|着急|急坏|担心|担忧|辛苦|不容易|委屈|难过|伤心"
-    r"|生气|恼火|窝火|不满|心情|抱歉|对不起|不好意思|让您久等|让您跑|白跑|节哀|慢慢说|难处|为难|无助|害怕"
+    r"|生气|恼火|窝火|(您|你)[^，。]{0,4}不满|心情|抱歉|对不起|不好意思|让您久等|让您跑|白跑|节哀|慢慢说|难处|为难|无助|害怕"
     r"|心里[^。，！？]{0,3}(很|挺|有点|不好受|难受|乱|慌|急|没底|不踏实|不舒服|憋)|烦心|闹心|受累|累了|折腾|失望|在意|放心不下|惦记"
     r"|不方便|腿脚|年纪大|恭喜|心疼|压力|赶时间|时间紧|催得急|憋屈|受罪|冤|您觉得|您要记下来|利利索索|(您|你)[^。，]{0,3}关心"
-    r"|陪着您|陪您|我听到|听到了|(大家|您)的(诉求|心情|难处|事)[^。，]{0,3}我|(您|你)[^。，！？]{0,4}(怕|难|揪心|无奈|不踏实|慌)|挺难|不好受"
+    r"|陪着您|陪您|我听到|听到了|(大家|您)的(诉求|心情|难处|事)[^。，]{0,3}我|(您|你)[^。，！？]{0,4}(怕|难|揪心|无奈|不踏实|慌)|挺难|太难了|真难|难为|不好受|不痛快|不舒坦|吓人|吓坏|吓一跳|后怕|揪心"
+    r"|(很|挺|也)正常|人之常情|情有可原|(您|你)(现在)?(还好吗|安全吗|哪里不舒服|哪儿不舒服|身上)|先坐下"
     r"|我(也)?(知道|明白|懂|理解)|(您|你)[^。，！？]{0,4}(急|忙)")
 _NEED = re.compile(r"(您|你)(是|就是)?(想|希望|需要|要的是|最关心|关心的是|在意的是|盼着)|想(尽快|早点|一次|赶紧|把|今天|这趟)"
                    r"|一次(就)?(办|弄|说|准备)"
@@ -66,11 +70,16 @@ def _feeling_words() -> list[str]:
     return [f.word for f in feelings() if f.label in ("anger", "anxiety", "sadness", "confusion") and len(f.word) >= 2]
 
 
-_DISMISS = re.compile(r"没用|有什么用|不至于|别.{0,2}了|怪谁|比你|不算太少|干嘛")
+_DISMISS = re.compile(r"没用|有什么用|不至于|至于吗|别.{0,2}了|怪谁|比你|不算太少|干嘛|想多了|想太多|哪能")
+# what is said to anyone, whatever they feel: telling someone not to feel (别急、别担心、别难过), 节哀, 恭喜
+_FORMULA = re.compile(r"(您|你)?(先)?(别|不要|不用)(太)?(着急|急|担心|难过|伤心|害怕|慌)(了)?|(您)?节哀(顺变)?|恭喜(恭喜|您|你)?"
+                      r"|(您|你)也?体谅(体谅|一下)?")       # asking them to understand us is not understanding them
 
 
 def acknowledges(reply: str) -> bool:
-    """A feeling or need named in a clause that does not wave it away ("现在着急也没用" does not count)."""
+    """A feeling or need named in a clause that does not wave it away ("现在着急也没用" does not count); a formula
+    said to anyone ("您别急", "节哀", "恭喜") does not name this person's feeling."""
+    reply = _FORMULA.sub("", reply)
     clauses = [c for c in re.split(r"[，。！？；,!?;]", reply) if c and not _DISMISS.search(c)]
     if any(_EMPATHY.search(c) or _NEED.search(c) for c in clauses):
         return True
@@ -157,9 +166,11 @@ def score_reply(reply: str, matter: Matter, citizen: list[str] | None = None, *,
     patterns = {f.category for f in check_tone(reply, use_model=False)} if reply else set()
     cats = {f.category for f in flags}
     s = Score(skills={}, tone=flags)
-    s.skills["need_acknowledged"] = acknowledges(reply)
+    no_blame = "指责" not in cats and not _BLAME.search(reply)
+    # a reply that blames the person has not taken in what they feel, whatever kind words it also has
+    s.skills["need_acknowledged"] = acknowledges(reply) and no_blame
     s.skills["no_shirking"] = "推诿" not in patterns and not _SHIRK.search(reply)
-    s.skills["no_blame"] = "指责" not in cats and not _BLAME.search(reply)
+    s.skills["no_blame"] = no_blame
     s.skills["no_overpromise"] = not overpromises(reply, patterns)
     s.skills["policy_correct"] = None
     s.skills["checklist_complete"] = None
@@ -168,8 +179,8 @@ def score_reply(reply: str, matter: Matter, citizen: list[str] | None = None, *,
         problems = policy_problems(reply, matter.answer, said)
         s.skills["policy_correct"] = not problems
         s.notes += problems
-        if asks_for_list(matter.question) and listed_items(matter.answer):
-            s.missing_items = missing_items(reply, matter.answer)
+        if checklist_applies(matter.question, matter.answer, said):
+            s.missing_items = missing_items(reply, matter.answer, said)
             s.skills["checklist_complete"] = not s.missing_items
     elif matter.type == "not_in_kb":
         s.skills["policy_correct"] = not_in_kb_ok(reply, said)

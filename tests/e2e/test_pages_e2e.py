@@ -25,7 +25,7 @@ LOCAL = {"127.0.0.1", "localhost"}
 ASCII_OK = {"FAQ", "PNG", "SVG", "PDF", "CSV", "XLSX", "DOCX", "TXT", "MD", "HTML", "MB", "KB", "AES", "ID", "QQ", "APP", "App",
             "WPS", "OFD", "Excel", "Word", "Delete", "trainer", "staff", "wz", "txt", "csv", "pdf", "xlsx", "md",
             # file formats the uploader names (format names, not English text)
-            "DOC", "PPTX", "PPT", "JPG", "JPEG", "TIFF", "TIF", "BMP", "XLS", "OCR"}
+            "DOC", "PPTX", "PPT", "JPG", "JPEG", "TIFF", "TIF", "BMP", "XLS", "OCR", "JSON", "json"}
 GAP = "无人机航拍要去哪里备案？我身份证号110101199003071234"
 TRICKY = "注意：# 大标题 <b>粗体</b> <script>window.__pwned = 1</script> [链接](http://example.org) 110*******1234 *斜体*"
 

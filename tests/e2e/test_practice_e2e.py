@@ -86,3 +86,55 @@ def test_the_workbench_shows_similar_past_cases(browser, app_url):
     page.get_by_text("类似情况曾这样化解").wait_for()
     _shot(page, "workbench-similar-cases.png")
     page.close()
+
+
+def _settled(page) -> None:
+    """The rerun is over: one set of tabs on the page (a rerun briefly shows the old elements beside the new)."""
+    page.wait_for_timeout(800)
+    page.wait_for_function("document.querySelectorAll('[data-testid=stTabs]').length === 1", timeout=30_000)
+
+
+def test_a_trainer_edits_a_scenario_in_place_and_imports_scenarios(browser, app_url):
+    import json
+    import re
+
+    page = _sign_in(browser, app_url, *TRAINER)
+    page.get_by_role("link", name="练习与案例").click()
+    page.get_by_role("tab", name="编写练习场景").click()
+    page.get_by_role("combobox", name=re.compile("修改已有场景")).click()
+    page.get_by_role("option", name=re.compile(r"（s02[，）]")).click()
+    page.wait_for_function("[...document.querySelectorAll('input')].some(i => i.value === 's02')", timeout=15_000)
+    page.get_by_label("场景标题").fill("改过的示例场景")
+    page.get_by_role("button", name="保存场景").click()
+    page.get_by_text("已修改练习场景").wait_for()
+    page.get_by_text("改过的示例场景").first.wait_for()
+
+    page.get_by_role("tab", name="编写练习场景").click()
+    page.get_by_text("导入场景（JSON）").click()
+    entry = {"id": "imp9", "title": "叫号机坏了群众着急", "temperament": "C", "emotion": "anxious",
+             "matter": {"type": "not_in_kb", "topic": "叫号机故障时的排队办法"}, "opening": "叫号机怎么不出号了？",
+             "escalate": ["那我到底排哪儿？"]}
+    bad = dict(entry, id="imp10", temperament="X")
+    box = page.get_by_test_id("stExpander").filter(has_text="导入场景（JSON）")
+    for scenarios, said in (([entry, bad], "编号 imp10"), ([entry], "已导入 1 个练习场景")):
+        box.locator("input[type=file]").set_input_files(files=[{
+            "name": "场景.json", "mimeType": "application/json",
+            "buffer": json.dumps({"scenarios": scenarios}, ensure_ascii=False).encode()}])
+        # the upload reruns the page, which may show the first tab again (the flash above the tabs is gone)
+        page.get_by_text(re.compile(r"场景\.json")).first.wait_for(state="attached")
+        _settled(page)
+        page.get_by_role("tab", name="编写练习场景").click()
+        go = box.get_by_role("button", name="导入", exact=True)
+        if not go.is_visible():
+            page.get_by_text("导入场景（JSON）").click()
+        try:
+            go.click(timeout=20_000)
+            page.get_by_text(said).first.wait_for()
+            _settled(page)
+        except Exception:
+            page.screenshot(path="/tmp/practice-import-debug.png", full_page=True)
+            raise
+        page.get_by_role("tab", name="编写练习场景").click()
+    _shot(page, "practice-scenario-import.png")
+    assert not _english(page), " | ".join(sorted(_english(page)))
+    page.close()

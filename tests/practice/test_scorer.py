@@ -8,7 +8,8 @@ from assistant.bench.practice import faq_answers, matter_of
 from assistant.config import Settings
 from assistant.practice.model_reply import model_reply
 from assistant.practice.scenarios import shipped
-from assistant.practice.facts import listed_items, quantities
+from assistant.practice.items import listed_items
+from assistant.practice.numbers import quantities
 from assistant.practice.scorer import Matter, score_reply
 
 ANSWERS = faq_answers()

@@ -65,4 +65,6 @@ def test_the_cohort_view_names_the_weakest_skills(tmp_path):
             session.reply(run, "您着急我理解，带出生医学证明和身份证。" if user != "c" else "您着急我理解，可你怎么不早问？带出生医学证明。", engine)
     rows = sessions(engine)
     assert len(rows) == 3
-    assert weakest(rows, 2) == ["checklist_complete", "no_blame"]
+    # the blaming reply misses no_blame and, blaming, does not acknowledge the feeling either: the two tie
+    top = weakest(rows, 3)
+    assert top[0] == "checklist_complete" and set(top[1:]) == {"need_acknowledged", "no_blame"}

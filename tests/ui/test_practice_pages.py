@@ -80,3 +80,43 @@ def test_the_workbench_brings_up_similar_past_cases_apart_from_the_sources(data)
     assert any("第三次来办居住证" in e.label for e in at.expander)
     ask(at, "今天天气怎么样")
     assert "类似情况曾这样化解" not in texts(at)
+
+
+def test_trainer_edits_a_scenario_and_a_case_in_place_and_imports_scenarios(data):
+    import json
+
+    at = signed_in(*TRAINER)
+    at.switch_page(ADMIN).run()
+    at.selectbox(key="sc_pick").select("s01").run()
+    assert at.text_input(key="sc_id").value == "s01" and at.text_area(key="sc_opening").value   # the form is filled
+    at.text_input(key="sc_title").input("第三趟办居住证（改）")
+    at.button(key="FormSubmitter:scenario_form-保存场景").click().run()
+    assert not at.exception and "已修改练习场景" in texts(at)
+    with sqlite3.connect(data / "assistant.db") as con:
+        assert con.execute("select title from practice_scenarios where id='s01'").fetchone()[0] == "第三趟办居住证（改）"
+
+    entry = {"id": "imp1", "title": "排队太久发火", "temperament": "D", "emotion": "angry",
+             "matter": {"type": "not_in_kb", "topic": "窗口排队叫号规则"}, "opening": "我都等了一个钟头了！",
+             "escalate": ["你这是什么态度？"]}
+    bad = dict(entry, id="imp2", emotion="furious")
+    up = next(u for u in at.file_uploader if u.key.startswith("sc_upload_"))
+    up.set_value(("场景.json", json.dumps({"scenarios": [entry, bad]}, ensure_ascii=False).encode(), "application/json")).run()
+    at.button(key="sc_import").click().run()
+    assert "导入没有进行" in texts(at) and "编号 imp2" in texts(at)
+    up = next(u for u in at.file_uploader if u.key.startswith("sc_upload_"))
+    up.set_value(("场景.json", json.dumps([entry], ensure_ascii=False).encode(), "application/json")).run()
+    at.button(key="sc_import").click().run()
+    assert "已导入 1 个练习场景" in texts(at)
+
+    at.text_area(key="case_title").input("老人不会用自助机")
+    at.text_area(key="case_citizen_said").input("这机器我不会弄")
+    at.button(key="FormSubmitter:case_form-保存案例").click().run()
+    with sqlite3.connect(data / "assistant.db") as con:
+        cid = con.execute("select id from cases where title='老人不会用自助机'").fetchone()[0]
+    at.selectbox(key="case_edit_pick").select(cid).run()
+    at.text_area(key=f"case_edit_citizen_said_{cid}").input("这机器我不会弄，我电话13812345678")
+    at.button(key="FormSubmitter:case_edit_form-保存修改").click().run()
+    assert not at.exception and "已修改案例" in texts(at)
+    with sqlite3.connect(data / "assistant.db") as con:
+        said = con.execute("select citizen_said from cases where id=?", (cid,)).fetchone()[0]
+    assert "不会弄" in said and "13812345678" not in said

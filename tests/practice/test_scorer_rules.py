@@ -1,0 +1,121 @@
+"""The practice scorer's rules one by one, on answers and replies made up here (not rows of the labelled sets)."""
+from __future__ import annotations
+
+from assistant.practice.facts import policy_problems, said_quantities
+from assistant.practice.items import checklist_applies, listed_items, missing_items
+from assistant.practice.numbers import quantities, same
+from assistant.practice.scorer import Matter, acknowledges, score_reply
+
+# a made-up FAQ answer with steps, materials, a conditional item and a table
+ANSWER = ("先报失：到就近网点或线上办理报失。\n"
+          "材料：本人居民身份证；居民户口簿；近期免冠照片；劳动合同或在职证明；代办的加带代办人身份证。\n"
+          "时限：一般10个工作日内办结，工本费15元。")
+TIERS = "期限：缴费满2年不足6年的，最长6个月；满6年不足12年的，最长12个月；12年以上的，最长20个月。材料为身份证和银行卡。"
+
+
+# --- numbers ------------------------------------------------------------------------------------------------------
+def test_spoken_numbers_read_as_values():
+    assert quantities("两个礼拜") == {(2.0, "周")}
+    assert quantities("一年半") == {(1.5, "年")} and quantities("半个月") == {(0.5, "月")}
+    assert quantities("一个半小时") == {(1.5, "小时")}
+    assert quantities("三万元") == {(30000.0, "元")} and quantities("俩月") == {(2.0, "月")}
+    assert quantities("补证的工本费25。") == {(25.0, "元")}          # a fee said without 元
+
+
+def test_lengths_of_time_convert_but_working_days_do_not():
+    assert same((2.0, "月"), (60.0, "日")) and same((2.0, "周"), (14.0, "日")) and same((0.5, "年"), (6.0, "月"))
+    assert not same((10.0, "工作日"), (10.0, "日")) and not same((2.0, "月"), (2.0, "周"))
+
+
+def test_what_happened_and_rates_are_not_rules():
+    assert quantities("您这事等了三个月") == set() and quantities("跑了五天了") == set()
+    assert quantities("我们一天要接待几百人") == set()
+    assert quantities("住满了两年才行") == {(2.0, "年")}        # 满了: a condition, still a rule
+
+
+def test_a_number_the_citizen_asked_about_is_not_theirs():
+    assert said_quantities("我交了八年。是不是要交满十年？") == {(8.0, "年")}
+
+
+# --- 一次性告知 -----------------------------------------------------------------------------------------------------
+def test_items_include_a_lone_first_step_and_inline_material_lists():
+    items = listed_items(ANSWER)
+    assert items[0] == "报失" and "居民户口簿" in items
+    assert "身份证" in listed_items(TIERS) and "银行卡" in listed_items(TIERS)
+
+
+def test_the_list_applies_when_the_citizen_asks_for_it():
+    assert checklist_applies("这个证可以补吗？", ANSWER, "证丢了，补的话我要带啥？")
+    assert not checklist_applies("证件丢了怎么补办？", ANSWER, "补一个要几天？能不能快点？")
+    assert not checklist_applies("对处罚不服可以怎么办？", ANSWER, "我还能怎么办？")
+    assert checklist_applies("证件丢了怎么补办？", ANSWER, "这下咋办？")
+
+
+def test_a_conditional_item_is_asked_for_only_in_its_case():
+    reply = "先报失，再带身份证、户口本、照片和劳动合同来。"
+    assert missing_items(reply, ANSWER, "我要带什么？") == []
+    assert missing_items(reply, ANSWER, "我腿不好，能让我儿子替我跑吗？") == ["代办的加带代办人身份证"]
+    assert missing_items(reply + "儿子来办就带上他的身份证。", ANSWER, "能让我儿子替我跑吗？") == []
+
+
+def test_items_are_named_by_their_core_noun_or_an_everyday_name():
+    # 户口所在地 is not the 户口簿; the 合同 of 租赁合同 is not the 劳动合同
+    assert "居民户口簿" in missing_items("先报失，带身份证、相片、劳动合同，到户口所在地办。", ANSWER)
+    assert "劳动合同或在职证明" in missing_items("先报失，带身份证、户口本、相片、租赁合同。", ANSWER)
+    assert missing_items("先报失，带身份证、户口本、相片和在职证明。", ANSWER) == []
+
+
+def test_a_waived_item_is_not_told():
+    reply = "带身份证、户口本、照片、劳动合同，报失就给您免了。"
+    assert missing_items(reply, ANSWER) == ["报失"]
+
+
+def test_a_step_told_in_other_words():
+    answer = "先挂失：拨打热线。\n再补办：带身份证到网点申请。"
+    assert missing_items("您先打热线挂失，再带身份证来网点补一张。", answer) == []
+
+
+# --- 政策说得准确 ---------------------------------------------------------------------------------------------------
+def test_numbers_that_convert_are_not_flagged():
+    answer = "有效期6个月，逾期需重新申请。"
+    assert policy_problems("有效期是半年。", answer) == []
+    assert policy_problems("有效期是三个月。", answer)
+
+
+def test_a_denied_number_and_a_hedged_question_state_nothing():
+    answer = "在本市居住满半年即可申请，是否需要公证以本市规定为准。"
+    assert policy_problems("住满半年就行，不需要住满两年。", answer, "是不是要住满两年？") == []
+    assert policy_problems("要住满两年。", answer, "是不是要住满两年？")                 # hearsay taken as rule
+    assert policy_problems("是不是必须公证，以本市规定为准，我帮您问。", answer) == []
+
+
+def test_skipping_a_step_the_answer_requires_is_wrong():
+    answer = "条件：已办理求职登记并有就业意愿。"
+    assert policy_problems("不用等求职登记，直接申请。", answer)
+
+
+def test_a_value_from_the_wrong_tier_is_wrong():
+    assert policy_problems("您干了八年，最长能领20个月。", TIERS)
+    assert policy_problems("您干了八年，最长能领12个月。", TIERS) == []
+    assert policy_problems("最长能领12个月。", TIERS, "我交了八年。") == []
+    assert policy_problems("最长能领20个月。", TIERS, "我交了八年。")
+
+
+def test_a_guarantee_is_not_read_as_a_document():
+    assert policy_problems("我保证明天就给您回话。", ANSWER) == []   # 保证明天: no 证明 named
+
+
+# --- 回应感受和需要 -------------------------------------------------------------------------------------------------
+def test_formulas_said_to_anyone_do_not_acknowledge():
+    assert not acknowledges("您别急，带身份证来。")
+    assert not acknowledges("节哀。带上死亡证明。")
+    assert not acknowledges("您也体谅体谅我们，人手少。")
+    assert acknowledges("您一个人张罗这些，真是难为您了。")
+    assert acknowledges("碰上这种事确实挺吓人的。")
+
+
+def test_a_reply_that_blames_does_not_acknowledge():
+    m = Matter("faq", question="证件丢了怎么补办？", answer=ANSWER)
+    s = score_reply("我理解您着急，可您怎么不早点来？先报失，带身份证、户口本、照片、劳动合同。", m, ["要带啥？"],
+                    use_model=False)
+    assert s.skills["no_blame"] is False and s.skills["need_acknowledged"] is False
