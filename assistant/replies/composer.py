@@ -8,6 +8,8 @@ it with the protocol card.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import re
 
 from assistant.privacy import speakable, without_numbers
@@ -45,8 +47,12 @@ def compose(text: str, triage: Triage, result: RetrievalResult, channel: str = "
     if triage.is_risk:
         return _risk(s)
     spoken = speakable(text)
+    intent = triage.intent
+    if intent == "进度查询" and not _EXISTING_CASE.search(text):
+        intent = "咨询"   # "多久能拿到" asks a time limit; "查一下办到哪一步" asks about a case already filed
     # numbers are not restated at all ("您说您身份证丢了"), elsewhere they are said as "尾号1234"
-    s.observation, s.feeling, s.need = observe(without_numbers(text)), feel(triage, spoken), need_of(spoken, triage)
+    s.observation, s.feeling = observe(without_numbers(text)), feel(triage, spoken)
+    s.need = need_of(spoken, replace(triage, intent=intent))
     choice = choose(result, text, previous=previous)
     if choice.hit is None:
         s.mode, s.supported, s.request = "not_found", False, _not_held(result, choice)
@@ -68,9 +74,6 @@ def compose(text: str, triage: Triage, result: RetrievalResult, channel: str = "
         lead = next((p.strip() for p in reversed(pieces) if p.strip()), "").rstrip("：:，, ")
         quote = lead if len(lead) >= 4 else quote
     quote = re.sub(r"^第[一二三四五六七八九十百零\d]+条\s*", "", quote)
-    intent = triage.intent
-    if intent == "进度查询" and not _EXISTING_CASE.search(text):
-        intent = "咨询"   # "多久能拿到" asks a time limit; "查一下办到哪一步" asks about a case already filed
     step = NEXT_STEP.get(intent, NEXT_STEP["咨询"])
     if s.checklist and triage.intent in ("咨询", "办事材料"):
         step = LISTED_STEP

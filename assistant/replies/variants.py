@@ -27,8 +27,10 @@ def build_variants(s: Suggestion) -> dict[str, str]:
     numbered = "".join(f"\n{i + 1}. {it}" for i, it in enumerate(s.checklist))
     if not s.supported:
         basis = "经查，现有政策资料中暂未找到关于这一问题的明确规定。我们将向负责该业务的科室核实后，再给您准确答复。"
-    elif m:
+    elif m and quote:
         basis = f"经查，根据{label}：「{quote.rstrip('。')}」" + (f"\n具体事项如下：{numbered}" if numbered else "")
+    elif m:     # the quote is one of the items: the letter lists them under the source, with no empty 「」
+        basis = f"经查，根据{label}，" + (f"具体事项如下：{numbered}" if numbered else f"{m.group(2).strip()}")
     else:
         basis = f"经查，{s.request}" + (f"\n具体事项如下：{numbered}" if numbered else "")
     letter = (f"您好！\n您反映的问题已收悉。{s.observation}我们理解{s.feeling.replace('听得出来', '')}{s.need}"

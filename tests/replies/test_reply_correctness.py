@@ -165,6 +165,28 @@ def test_a_calm_question_is_not_answered_as_anger_and_residence_goes_to_police(e
     assert s.triage.department == "公安"
 
 
+@pytest.mark.parametrize("question", ["辞职了公积金能全取出来不", "新房买了多久能办下来房本", "社保卡补好了没有"])
+def test_a_plain_question_in_colloquial_form_stays_calm(question):
+    from assistant.replies.model import Emotion, Triage
+    from assistant.replies.nvc import feel
+
+    angry = Triage(emotion=Emotion(label="anger", intensity=0.34, label_zh="愤怒", cues=[]), intent="咨询",
+                   department="", department_confidence=0.0, risks=[])
+    assert not re.search(r"生气|不满|失望", feel(angry, question))
+
+
+def test_a_time_limit_question_is_not_met_with_a_progress_need(engine):
+    """"多久能拿到" asks a rule, not how far a filed case has got: the need and the next step say so."""
+    _, s = engine.suggest("辞职了公积金能全取出来不")
+    assert "办到哪一步" not in s.need and "查一下办件进度" not in s.request
+
+
+def test_the_letter_never_quotes_an_empty_clause(engine):
+    for turns in (["我想办个居住证，要带啥", "那多久能拿到"], ["办理居住证要带哪些材料？"]):
+        _, s = engine.suggest(turns[-1], turns[:-1])
+        assert "「」" not in s.variants["书面"], s.variants["书面"]
+
+
 def test_a_restated_follow_up_drops_its_question_particle():
     from assistant.replies.nvc import observe
 
