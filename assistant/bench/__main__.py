@@ -11,6 +11,7 @@ BENCHES = {
     "scale": "assistant.bench.scale",
     "replies": "assistant.bench.replies",
     "dialogues": "assistant.bench.dialogues",
+    "said": "assistant.bench.said",
     "hostile": "assistant.bench.hostile",
     "practice": "assistant.bench.practice",
     "twowriters": "assistant.bench.two_writers",

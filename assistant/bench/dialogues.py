@@ -186,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m assistant.bench dialogues", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--roles", nargs="+", choices=ROLES, default=["test", "final5", "final6"])
-    p.add_argument("--data-dir", type=Path, help="已导入 knowledge/ 的数据目录（默认：临时目录里导入）")
+    p.add_argument("--data-dir", type=Path, help="已导入 knowledge/ 的数据目录（默认：临时目录里导入；给的目录是空的就先导入）")
     p.add_argument("--failures", type=int, default=0, help="每个集合列出多少条失败的对话（调参只看 tune）")
     args = p.parse_args(argv)
     settings = get_settings()
@@ -199,6 +199,12 @@ def main(argv: list[str] | None = None) -> int:
         load_shipped(settings, quiet=True)
     else:
         settings = settings.with_data_dir(args.data_dir)
+        if not args.data_dir.exists() or not any(args.data_dir.iterdir()):
+            # an empty folder would answer every question with "not held": import knowledge/ into it first
+            from assistant.firstrun import load_shipped
+
+            print(f"（{args.data_dir} 是空的：先把 knowledge/ 导入进去）")
+            load_shipped(settings, quiet=True)
     from assistant.replies.engine import ReplyEngine
 
     engine = ReplyEngine(settings)

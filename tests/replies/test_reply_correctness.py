@@ -187,6 +187,24 @@ def test_the_letter_never_quotes_an_empty_clause(engine):
         assert "「」" not in s.variants["书面"], s.variants["书面"]
 
 
+def test_the_clerk_says_the_rule_that_was_asked_about(engine):
+    """A yes/no question is answered with the rule, not with the entry's closing reminder."""
+    _, s = engine.suggest("辞职了公积金能全取出来不")
+    assert "单纯离职不能提取" in s.variants["窗口"]
+    _, s = engine.suggest("换身份证要多少钱")
+    assert "20元" in s.variants["窗口"], s.variants["窗口"]
+
+
+def test_the_said_bench_scores_pieces_of_an_answer():
+    from assistant.bench.said import answered, holds, words_extract
+
+    assert holds("您说…单纯离职不能提取。提醒：…", "单纯离职不能提取。")
+    assert not holds("提醒：到新城市工作的，建议办理异地转移接续。", "单纯离职不能提取。")
+    assert answered("工本费20元。", {"clause": "换领工本费20元；", "also": []}) is False
+    assert answered("换领工本费20元。", {"clause": "x", "also": ["换领工本费20元；"]})
+    assert words_extract("多少钱", "材料：户口簿。换领工本费20元。", ["费用"]) == "换领工本费20元。"
+
+
 def test_a_restated_follow_up_drops_its_question_particle():
     from assistant.replies.nvc import observe
 
