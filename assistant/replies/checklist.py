@@ -37,7 +37,9 @@ _COLON_LIST = re.compile(r"(材料|条件|提交|提供|携带|准备|包括|如
 def topics_of(question: str, intent: str = "") -> list[str]:
     """Which 一次性告知 topics a question is about (empty: no checklist needed)."""
     found = [t for t, (q, _) in TOPICS.items() if re.search(q, question or "")]
-    if intent == "办事材料" and "材料" not in found:
+    # the intent says "materials" for most 办事 questions; a question that asks only where, when or how much is
+    # told that, not the materials list ("残疾证在哪办")
+    if intent == "办事材料" and "材料" not in found and not any(t in found for t in ("费用", "时限", "地点")):
         found.insert(0, "材料")
     return found
 
@@ -91,7 +93,10 @@ def _collect(passage: str, run: list[re.Match]) -> tuple[str, list[str]]:
 
 def _topic_sentences(passage: str, intro_re: str) -> list[str]:
     sentences = [s for s in re.split(r"(?<=[。；])", passage) if s.strip()]
-    return [_clean_item(s) for s in sentences if re.search(intro_re, s) and re.search(r"\d|[一二三四五六七八九十]", s)]
+    # a fee or a time limit is a number; a place is a name ("区残联或乡镇（街道）残疾人服务窗口")
+    numeric = intro_re != TOPICS["地点"][1]
+    return [_clean_item(s) for s in sentences if re.search(intro_re, s)
+            and (not numeric or re.search(r"\d|[一二三四五六七八九十]", s))]
 
 
 def extract_checklist(question: str, passages: list[str], intent: str = "") -> list[str]:

@@ -69,8 +69,9 @@ def compose(text: str, triage: Triage, result: RetrievalResult, channel: str = "
     s.checklist = extract_checklist(text, [c.text for c in s.citations[:1]], triage.intent)
     quote = best_extract(question, first.text, topics_of(text, triage.intent))
     lead_end = first.text.find(s.checklist[0]) if s.checklist else -1
-    if lead_end > 0:       # the list is told item by item; quote the sentence that introduces it
-        pieces = re.split(r"[。！？\n]", _MARKER_TAIL.sub("", first.text[:lead_end].rstrip()))
+    before = _MARKER_TAIL.sub("", first.text[:lead_end].rstrip()) if lead_end > 0 else ""
+    if before.rstrip().endswith(("：", ":")):   # the list is told item by item; quote the sentence introducing it
+        pieces = re.split(r"[。！？\n]", before)
         lead = next((p.strip() for p in reversed(pieces) if p.strip()), "").rstrip("：:，, ")
         quote = lead if len(lead) >= 4 else quote
     quote = re.sub(r"^第[一二三四五六七八九十百零\d]+条\s*", "", quote)

@@ -25,6 +25,10 @@ HARDSHIP = re.compile(r"困难|低保|特困|救助|没钱|交不起|看不起�
                       # serious illness and money that has run out ("尿毒症，每周透析三次，药费压得喘不过气")
                       r"|尿毒症|透析|化疗|放疗|癌|白血病|肿瘤|绝症|中风|偏瘫|脑梗|治不起|付不起|拿不出|撑不住|扛不住"
                       r"|喘不过气|压得|花了[十几百千万]+|入不敷出|吃不上饭|生活不下去|没有收入|没了收入")
+# hardship is met with understanding when the citizen tells their own or their family's situation; a plain "残疾证在哪办"
+# or "低保怎么申请" names a service, not a hardship
+_TOLD = re.compile(r"我|俺|咱|自己|家|孩子|娃|儿子|女儿|闺女|老人|爸|妈|父|母|爷|奶|老伴|老公|老婆|男人|媳妇|丈夫|妻子|爱人|兄弟|姐妹"
+                   r"|了[，,。！!]|没了|住院|欠")
 _LEAD = re.compile(r"^(那么|那|还有|另外|然后|再问一下)\s*")   # a follow-up's connective is not restated
 _GREETING = re.compile(r"^(你好|您好|请问|同志|麻烦问一下|打扰一下)[，,！!。\s]*")
 
@@ -74,7 +78,7 @@ def feel(triage: Triage, text: str = "") -> str:
     the emotion triage read (a calm question stays calm)."""
     if BEREAVEMENT.search(text):
         return SITUATION_FEELINGS["bereavement"]
-    if HARDSHIP.search(text) and (triage.emotion.label != "anger" or not _JUDGEMENT.search(text)):
+    if HARDSHIP.search(text) and _TOLD.search(text) and (triage.emotion.label != "anger" or not _JUDGEMENT.search(text)):
         return SITUATION_FEELINGS["hardship"]   # hardship told without blame is met with understanding
     label = triage.emotion.label
     if label == "anger" and plain_question(text):

@@ -20,7 +20,10 @@ def build_variants(s: Suggestion) -> dict[str, str]:
     if quote and any(quote.rstrip("。") in it or it in quote for it in s.checklist):
         quote = ""     # the list below says it: read once, not twice
     items = "；".join(f"{_CIRCLED[i % len(_CIRCLED)]}{it}" for i, it in enumerate(s.checklist))
-    told = f"一共{len(s.checklist)}项：{items}。" if s.checklist else ""
+    if len(s.checklist) == 1:      # one item is said as it is, not as "一共1项：①…"
+        told = s.checklist[0].rstrip("；;。") + "。"
+    else:
+        told = f"一共{len(s.checklist)}项：{items}。" if s.checklist else ""
     window = f"{s.observation}{s.feeling}{s.need}{quote}{told}{tail}"
     short_obs = re.split(r"[，：]", s.observation.rstrip("。"))[0] + "。"
     phone = f"先生/女士，您好。{short_obs}{s.feeling}{told or quote}{tail}请问还有什么需要我帮您的吗？"

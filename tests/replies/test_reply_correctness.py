@@ -195,6 +195,25 @@ def test_the_clerk_says_the_rule_that_was_asked_about(engine):
     assert "20元" in s.variants["窗口"], s.variants["窗口"]
 
 
+def test_a_where_question_is_told_the_place_and_a_plain_service_question_is_not_pitied(engine):
+    _, s = engine.suggest("残疾证在哪办")
+    assert "残联" in s.variants["窗口"]
+    assert "难处" not in s.feeling and "不容易" not in s.feeling
+    _, s = engine.suggest("我家孩子残疾了，残疾证在哪办")
+    assert "体谅" in s.feeling or "不容易" in s.feeling
+
+
+def test_one_item_is_said_without_counting():
+    from assistant.replies.model import Emotion, Suggestion, Triage
+    from assistant.replies.variants import build_variants
+
+    calm = Triage(emotion=Emotion(label="calm", intensity=0.1), intent="咨询", department="",
+                  department_confidence=0.0, risks=[])
+    s = Suggestion(triage=calm, observation="您想了解换身份证要多少钱。", feeling="", need="", checklist=["换领工本费20元"],
+                   request="根据《示例》 第1条：「换领工本费20元」您看您的情况和这条是否对得上。")
+    assert "一共1项" not in build_variants(s)["窗口"]
+
+
 def test_the_said_bench_scores_pieces_of_an_answer():
     from assistant.bench.said import answered, holds, words_extract
 
