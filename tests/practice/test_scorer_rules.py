@@ -105,6 +105,50 @@ def test_a_guarantee_is_not_read_as_a_document():
     assert policy_problems("我保证明天就给您回话。", ANSWER) == []   # 保证明天: no 证明 named
 
 
+def test_a_count_is_not_a_fee():
+    assert quantities("您交一份申请书就行。") == set() and quantities("交两次材料。") == set()
+    assert quantities("补证交二十。") == {(20.0, "元")}
+
+
+def test_a_step_waived_before_the_no_need_word_is_wrong():
+    answer = "补证：带身份证提交申请，登记机构发布公告，公告期10个工作日。换证：不需要公告。"
+    assert policy_problems("带身份证来申请，公告就不用等了。", answer)
+    assert policy_problems("带身份证来申请，要等10个工作日的公告。", answer) == []
+
+
+def test_a_step_required_where_the_answer_says_it_is_not_needed():
+    answer = "材料：身份证；原单位名称（不需要本人回原单位开具参保凭单）。"
+    assert policy_problems("带身份证，您还得先回原单位开一份参保凭单。", answer)
+    assert policy_problems("带身份证，不用回原单位开凭单。", answer) == []
+
+
+def test_no_deadline_where_the_answer_has_one():
+    answer = "审核通过后，30日内到窗口领取；逾期视为放弃。"
+    assert policy_problems("审核通过以后，您什么时候方便来领都行。", answer)
+    assert policy_problems("审核通过后30日内来领。", answer) == []
+
+
+def test_only_one_way_where_the_answer_gives_two():
+    answer = "地点：户籍地街道，或持居住证在居住地街道申请。材料：身份证。"
+    assert policy_problems("这个只能回户籍地街道办，带身份证。", answer)
+    assert policy_problems("回户籍地街道或者在居住地街道都能办，带身份证。", answer) == []
+
+
+def test_a_condition_for_both_spouses_said_of_one():
+    answer = "条件：本人及配偶在本市无自有住房。材料：身份证。"
+    assert policy_problems("只要您本人在本市没有房就行，带身份证。", answer)
+    assert policy_problems("您和爱人在本市都没有房就行，带身份证。", answer) == []
+
+
+def test_not_in_kb_the_clerk_offers_the_person_is_not_left_alone():
+    from assistant.practice.facts import not_in_kb_ok
+    assert not not_in_kb_ok("这个不归我们管，您回去自己上网查查吧。")
+    assert not not_in_kb_ok("这是村里的事，您自己想办法问问吧。")
+    assert not_in_kb_ok("这个我手头没有准确的规定，我帮您问一下负责的部门，把要带什么问清楚再告诉您。")
+    assert not_in_kb_ok("这个得去派出所问。")
+    assert not not_in_kb_ok("要带身份证和照片，我帮您再问问。")          # a rule stated, then an offer
+
+
 # --- 回应感受和需要 -------------------------------------------------------------------------------------------------
 def test_formulas_said_to_anyone_do_not_acknowledge():
     assert not acknowledges("您别急，带身份证来。")
