@@ -75,6 +75,18 @@ def test_a_step_told_in_other_words():
     assert missing_items("您先打热线挂失，再带身份证来网点补一张。", answer) == []
 
 
+def test_the_person_at_the_window_is_the_one_who_delegates():
+    answer = "材料：授权委托书；委托人身份证原件或复印件；受托人身份证原件。"
+    assert missing_items("带授权委托书、您的身份证复印件，再带上您妹妹的身份证原件。", answer) == []
+    assert missing_items("带授权委托书和您的身份证。", answer) == ["受托人身份证原件"]
+
+
+def test_a_step_to_collect_a_certificate_told_in_other_words():
+    answer = "1. 申请：到窗口提交申请。\n2. 审核：窗口审核材料。\n3. 发证：审核通过后发证。"
+    assert missing_items("先到窗口提交申请，窗口审核，审核通过后两人来领结业证。", answer) == []
+    assert missing_items("先到窗口提交申请，窗口审核材料。", answer) == ["发证"]
+
+
 # --- 政策说得准确 ---------------------------------------------------------------------------------------------------
 def test_numbers_that_convert_are_not_flagged():
     answer = "有效期6个月，逾期需重新申请。"
@@ -166,6 +178,14 @@ def test_need_is_judged_apart_from_blame():
     assert s.skills["no_blame"] is False and s.skills["need_acknowledged"] is True
     s = score_reply("您怎么不早点来？先报失，带身份证、户口本、照片、劳动合同。", m, ["要带啥？"], use_model=False)
     assert s.skills["need_acknowledged"] is False
+
+
+def test_telling_it_clearly_is_not_blame():
+    m = Matter("faq", question="证件丢了怎么补办？", answer=ANSWER)
+    ok = score_reply("您想把手续办得清清楚楚，先报失，带身份证、户口本、照片、劳动合同。", m, ["要带啥？"], use_model=False)
+    assert ok.skills["no_blame"] is True
+    bad = score_reply("墙上写得清清楚楚，先报失，带身份证、户口本、照片、劳动合同。", m, ["要带啥？"], use_model=False)
+    assert bad.skills["no_blame"] is False
 
 
 def test_a_feeling_guessed_or_said_of_the_citizen_acknowledges():
