@@ -1,18 +1,20 @@
 """Scores one trainee reply on the practice skills, with the project's own checks.
 
 - 推诿 / 指责 / 越权承诺: the workbench's tone check (``replies.tone``: patterns plus its classifier), with its rewrites.
-- 回应感受和需要: words that name the citizen's feeling or need (the feeling lexicon's words said of 您, and the
-  phrases staff use for it), not only a 您好.
+- 回应感受和需要: a clause said of the citizen (您/你, or no subject at the start of the reply) that guesses what they
+  feel (您肯定又气又急), says what they want (想一趟就把事办成) or appreciates what they do (挺负责的), and the phrases
+  staff use for it; not a question, a condition, a formula said to anyone (您别急), or only a 您好. Judged apart
+  from blame: a reply may acknowledge and lecture.
 - 政策说得准确 (facts.py): every number, fee, time limit, material and place the reply states must be in the FAQ answer
   (numbers compared as values: 十五日 = 15日); saying "不用带X" when the answer lists X is wrong. For a matter the
   knowledge base does not hold: no rule stated as fact, and an offer to verify or refer.
 - 一次性告知 (items.py): when the citizen asked what to bring or do, each item the FAQ answer lists (材料 or steps)
   named in the reply; items for a case the citizen is not in are not asked for.
-- A reply that blames the person does not count as acknowledging them, whatever kind words it also has.
-- 按处置卡: for a risk: safety first, calm, no arguing, the person the card says to call.
+- 按处置卡: for a risk: safety first, calm, no arguing, the person the card says to call, and no promise of an
+  outcome (the cards: 不承诺做不到的事, 不私下承诺结果).
 
-The word lists were tuned on labelled/practice/tune.jsonl and final.jsonl (replies written by people who had not
-read this file), so their figures are optimistic; the figure that counts is a set written after tuning
+The rules were tuned on labelled/practice/tune.jsonl, final.jsonl and final2.jsonl (replies written by people who had
+not read this file), so their figures are optimistic; the figure that counts is a set written after tuning
 (``bench practice --set``).
 """
 from __future__ import annotations
