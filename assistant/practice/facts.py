@@ -50,6 +50,13 @@ _SKIP_STEP = re.compile(r"(不用|不需要|不必|无需|用不着)(再)?(等|�
                         r"(?!担心|着急|急|跑|客气|怕|自带|回|您|你|操心)(?P<x>[^，。；！？]{2,8})")
 
 
+# "公告就不用等了": the step named before the no-need word
+_SKIPPED_BEFORE = re.compile(r"(?P<x>[^，。；！？\s]{2,6}?)(就|也|都)?(不用|不需要|不必|无需|用不着|免了)(再)?(等|走|做|办|交|带)?了")
+# "您还得先回原参保地开一份缴费凭证": a step required where the answer says it is not needed
+_MUST_DO = re.compile(r"还得|得先|必须|一定要|需要先|要先|还要")
+_NOT_REQUIRED = re.compile(r"(不需要|无需|不必|不用|不再要求)(?P<x>[^，。；（）()]{4,20})")
+
+
 def _clauses_with(text: str, term: str) -> list[str]:
     return [c for c in _CLAUSES.findall(text or "") if term in c]
 
@@ -71,6 +78,24 @@ def contradictions(reply: str, answer: str) -> list[str]:
             elif _MUST.search(c) and optional and not _REPLY_NO_NEED.search(c):
                 out.append(f"“{c}”与标准答案不符：标准答案里{term}不是必须的")
     a = squash(answer)
+    for c in _CLAUSES.findall(reply):
+        m = _SKIPPED_BEFORE.search(c)
+        if m and not _HEDGED.search(c):
+            x = m.group("x")
+            term = next((x[i:] for i in range(len(x) - 1) if len(x) - i >= 2 and x[i:] in a), "")
+            # required unless every mention in the answer waives it (补证要公告；换证不需要公告: still required)
+            if term and term not in REQUIREMENTS and not all(_NO_NEED.search(k) for k in _clauses_with(answer, term)):
+                out.append(f"“{c}”与标准答案不符：标准答案要求{term}")
+    for c in _CLAUSES.findall(reply):
+        if not _MUST_DO.search(c) or _REPLY_NO_NEED.search(c) or _HEDGED.search(c):
+            continue
+        for k in _CLAUSES.findall(answer or ""):
+            n = _NOT_REQUIRED.search(k)
+            if not n:
+                continue
+            grams = _grams(squash(n.group("x")))
+            if grams and len(grams & _grams(c)) / len(grams) >= 0.5:
+                out.append(f"“{c}”与标准答案不符：标准答案说明{n.group(0)}")
     for m in _SKIP_STEP.finditer(reply):
         x = m.group("x")
         term = next((x[:n] for n in range(len(x), 1, -1) if x[:n] in a and (n >= 3 or n == len(x))), "")
@@ -97,6 +122,41 @@ def absolute_claims(reply: str, answer: str) -> list[str]:
         grams = _grams(core)
         if grams and len(grams & _grams(a)) / len(grams) < 0.5:
             out.append(f"“{c}”说得太绝对，标准答案里没有这样的规定")
+    return out
+
+
+_ANY_TIME = re.compile(r"(什么时候|哪天|随时)[^，。；！？]{0,10}都(行|可以|能|成)|随时(都)?(可以|能)(来|去)?(领|办|取|申请)|不限(时|期)|没有(时间|期限)限制")
+_DEADLINE = re.compile(r"(\d+|[一二两三四五六七八九十]+)(个)?(工作日|日|天|个月|月|年)(以)?内")
+_ONLY = re.compile(r"只能|只有|必须|就得")
+_BOTH = re.compile(r"本人(及|和|与)配偶|夫妻双方|本人和家庭成员|家庭成员")
+_ONE_ONLY = re.compile(r"只要[^，。；]{0,4}(本人|自己)|(本人|自己)[^，。；]{0,10}就(行|可以|符合)")
+_SPOUSE = re.compile(r"配偶|爱人|夫妻|双方|老婆|老公|两口子|家里人|家庭|媳妇|丈夫|妻子")
+
+
+def narrowed_rules(reply: str, answer: str) -> list[str]:
+    """A rule said more narrowly or loosely than the answer: no deadline where the answer sets one ("冷静期过了什么时候
+    来领都行" against "期满后30日内"), "只能X" where the answer gives X or another way, a condition the answer sets
+    for both spouses said of the person alone ("只要您本人名下没房就行")."""
+    out = []
+    clauses = [c for c in _CLAUSES.findall(reply or "") if not _HEDGED.search(c) and not PROMISE.search(c)]
+    for c in clauses:
+        if _ANY_TIME.search(c) and _DEADLINE.search(answer or ""):
+            out.append(f"“{c}”：标准答案有时限（{_DEADLINE.search(answer).group(0)}）")
+        m = _ONLY.search(c)
+        if m and not re.search(r"或|也可|还可|也能", c):
+            rest = squash(c[m.end():])
+            for n in range(min(len(rest), 8), 2, -1):
+                hit = next((rest[i:i + n] for i in range(len(rest) - n + 1) if rest[i:i + n] in (answer or "")), "")
+                if hit:
+                    around = [k for k in re.split(r"[。；\n]", answer) if hit in k]
+                    if around and all(re.search(rf"{re.escape(hit)}[^。；]{{0,12}}(，|、)?(或|也可|还可)|(或|也可|还可)[^。；]{{0,20}}{re.escape(hit)}", k)
+                                      for k in around):
+                        out.append(f"“{c}”说得太窄：标准答案里{hit}之外还有别的办法")
+                    break
+    if _BOTH.search(answer or "") and not _SPOUSE.search(reply or ""):
+        for c in clauses:
+            if _ONE_ONLY.search(c):
+                out.append(f"“{c}”：标准答案的条件是{_BOTH.search(answer).group(0)}")
     return out
 
 
@@ -200,6 +260,7 @@ def policy_problems(reply: str, answer: str, said: str = "") -> list[str]:
     problems += absolute_claims(reply, answer)
     problems += promised_times(reply, answer)
     problems += tier_mistakes(reply, answer, said)
+    problems += narrowed_rules(reply, answer)
     if _FREE.search(reply) and _FEE.search(answer) and not _FREE.search(answer):
         problems.append("说不收费，但标准答案写了费用")
     return list(dict.fromkeys(problems))
@@ -216,10 +277,19 @@ _REFER = re.compile(r"(去|找|到|打|跟|问|联系)[^，。！？]{0,10}(局|
                     r"|(打电话|去|帮您|给您|替您|我来)问")
 
 
+_SELF = re.compile(r"自己|您回去|你回去|想办法")       # "您回去自己上网查查吧": no offer, the person is left to it
+_UNSURE = re.compile(r"可能|不确定|不清楚|要核实|需要核实|以.{0,6}为准|没写|没有写|资料里没有|不能乱说|不敢|没有准确|没有确切|不掌握"
+                     r"|手头没有|怕说错|不能随便")
+
+
 def not_in_kb_ok(reply: str, said: str = "") -> bool:
     """Says no rule as fact (no numbers, materials or conditions of its own) and offers to check, or says where to
-    ask."""
+    ask. An offer is the clerk's ("我帮您问一下"), not the person sent to find out alone ("您自己上网查查吧"); a rule
+    word inside a question or the offer itself ("核实清楚要带什么") states no rule."""
     stated = set(unmatched(quantities(reply), said_quantities(said)))
-    hedged = re.search(r"可能|不确定|不清楚|要核实|需要核实|以.{0,6}为准|没写|没有写|资料里没有|不能乱说|不敢", reply)
-    asserts = bool(stated) or bool(_RULE.search(reply) and not hedged)
-    return bool(_OFFER.search(reply) or _REFER.search(reply)) and not asserts
+    clauses = _CLAUSES.findall(reply or "")
+    offered = any((_OFFER.search(c) or _REFER.search(c)) and not _SELF.search(c) for c in clauses)
+    hedged = _UNSURE.search(reply)
+    ruled = any(_RULE.search(c) and not (_OFFER.search(c) or re.search(r"什么|哪|多久|吗|收不收|要不要", c)) for c in clauses)
+    asserts = bool(stated) or (ruled and not hedged)
+    return offered and not asserts

@@ -176,7 +176,7 @@ def item_keys(item: str) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-STEP_ALIASES = {"发证": ("领证", "发离婚证", "拿证"), "清税": ("税务",), "挂失": ("锁",)}
+STEP_ALIASES = {"发证": ("领证", "发离婚证", "拿证", r"(领|拿|发)[^，。]{0,3}证"), "清税": ("税务",), "挂失": ("锁",)}
 _WAIVED = re.compile(r"免了|免掉|给(您|你)免|省了|跳过|(不用|不需要|不必|无需)(?!.{0,2}(自带|回|跑|担心|着急|急|客气|怕))")
 
 
@@ -226,8 +226,10 @@ def _step_alias(item: str) -> list[str]:
 
 
 _PERSON = re.compile(r"^(代办人|受托人|监护人|委托人|代理人)(的)?(?P<noun>(有效)?(身份证|证件|户口)[^，、]{0,8})$")
-_PERSON_SAID = (r"(代办|代理|受托|监护|委托|代|她|他|闺女|儿子|女儿|家属|家人|子女|孩子|亲属|父|母|爸|妈|老人|老伴|爱人|丈夫|妻子"
-                r"|对方|您自己|您本人)")
+_PERSON_SAID = (r"(代办|代理|受托|监护|委托(?!书)|代|她|他|闺女|儿子|女儿|家属|家人|子女|孩子|亲属|父|母|爸|妈|老人|老伴|爱人|丈夫|妻子"
+                r"|弟|妹|哥|姐|朋友|亲戚|同事|孙|对方|您自己|您本人)")
+# the 委托人 is the person at the window: "您的身份证" names theirs
+_SELF_SAID = r"(委托人|您|你)(的|本人|自己)?"
 
 
 def _part_covered(reply: str, item: str, others: list[str]) -> bool:
@@ -237,7 +239,8 @@ def _part_covered(reply: str, item: str, others: list[str]) -> bool:
     person = _PERSON.match(re.sub(r"^(加带|带|提供)", "", item))
     if person:      # 代办人身份证: the citizen's own 身份证 does not name it
         noun = re.sub(r"(原件|复印件)(或(原件|复印件))?$", "", person.group("noun"))
-        return bool(re.search(_PERSON_SAID + r"[^，。；]{0,6}" + re.escape(noun[-3:]), reply))
+        said = _SELF_SAID if person.group(1) == "委托人" else _PERSON_SAID
+        return bool(re.search(said + r"[^，。；]{0,6}" + re.escape(noun[-3:]), reply))
     if any(_named(reply, k, item, others) for k in item_keys(item)):
         return True
     if any(re.search(a, reply) for a in _step_alias(item)):

@@ -1,18 +1,20 @@
 """Scores one trainee reply on the practice skills, with the project's own checks.
 
 - 推诿 / 指责 / 越权承诺: the workbench's tone check (``replies.tone``: patterns plus its classifier), with its rewrites.
-- 回应感受和需要: words that name the citizen's feeling or need (the feeling lexicon's words said of 您, and the
-  phrases staff use for it), not only a 您好.
+- 回应感受和需要: a clause said of the citizen (您/你, or no subject at the start of the reply) that guesses what they
+  feel (您肯定又气又急), says what they want (想一趟就把事办成) or appreciates what they do (挺负责的), and the phrases
+  staff use for it; not a question, a condition, a formula said to anyone (您别急), or only a 您好. Judged apart
+  from blame: a reply may acknowledge and lecture.
 - 政策说得准确 (facts.py): every number, fee, time limit, material and place the reply states must be in the FAQ answer
   (numbers compared as values: 十五日 = 15日); saying "不用带X" when the answer lists X is wrong. For a matter the
   knowledge base does not hold: no rule stated as fact, and an offer to verify or refer.
 - 一次性告知 (items.py): when the citizen asked what to bring or do, each item the FAQ answer lists (材料 or steps)
   named in the reply; items for a case the citizen is not in are not asked for.
-- A reply that blames the person does not count as acknowledging them, whatever kind words it also has.
-- 按处置卡: for a risk: safety first, calm, no arguing, the person the card says to call.
+- 按处置卡: for a risk: safety first, calm, no arguing, the person the card says to call, and no promise of an
+  outcome (the cards: 不承诺做不到的事, 不私下承诺结果).
 
-The word lists were tuned on labelled/practice/tune.jsonl and final.jsonl (replies written by people who had not
-read this file), so their figures are optimistic; the figure that counts is a set written after tuning
+The rules were tuned on labelled/practice/tune.jsonl, final.jsonl and final2.jsonl (replies written by people who had
+not read this file), so their figures are optimistic; the figure that counts is a set written after tuning
 (``bench practice --set``).
 """
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 
 from assistant.practice.facts import PROMISE, not_in_kb_ok, policy_problems
 from assistant.practice.items import checklist_applies, missing_items
+from assistant.practice.numbers import quantities, unmatched
 from assistant.practice.skills import SKILLS
 from assistant.replies.lexicons import feelings
 from assistant.replies.tone import ToneFlag, check_tone
@@ -72,18 +75,98 @@ def _feeling_words() -> list[str]:
 
 _DISMISS = re.compile(r"没用|有什么用|不至于|至于吗|别.{0,2}了|怪谁|比你|不算太少|干嘛|想多了|想太多|哪能")
 # what is said to anyone, whatever they feel: telling someone not to feel (别急、别担心、别难过), 节哀, 恭喜
-_FORMULA = re.compile(r"(您|你)?(先)?(别|不要|不用)(太)?(着急|急|担心|难过|伤心|害怕|慌)(了)?|(您)?节哀(顺变)?|恭喜(恭喜|您|你)?"
+_FORMULA = re.compile(r"(您|你)?(先)?(别|不要|不用)(太)?(着急|急|担心|难过|伤心|害怕|怕|慌|生气)(了)?|(您|你)?(先)?消消气|(您)?息怒"
+                      r"|(您)?节哀(顺变)?|恭喜(恭喜|您|你)?"
                       r"|(您|你)也?体谅(体谅|一下)?")       # asking them to understand us is not understanding them
 
 
-def acknowledges(reply: str) -> bool:
-    """A feeling or need named in a clause that does not wave it away ("现在着急也没用" does not count); a formula
-    said to anyone ("您别急", "节哀", "恭喜") does not name this person's feeling."""
-    reply = _FORMULA.sub("", reply)
-    clauses = [c for c in re.split(r"[，。！？；,!?;]", reply) if c and not _DISMISS.search(c)]
-    if any(_EMPATHY.search(c) or _NEED.search(c) for c in clauses):
+# --- the structure of an acknowledgement: a clause about the citizen that says what they feel or want --------------
+# feelings and states said of a person (肯定又气又急, 心里空落落的, 太难受了, 不太舒服)
+_FEELING = (r"(气|急|累|委屈|难受|不好受|难过|伤心|心酸|慌|烦|憋屈|窝火|上火|冤|心疼|失望|不甘心?|不服|无奈|不安|不踏实|没底"
+            r"|揪心|发愁|犯愁|犯难|为难|头疼|头大|怕|害怕|后怕|担心|着急|紧张|不放心|放心不下|舍不得|撑不住|受不了|熬不住|压力"
+            r"|不(太)?舒服|空落落|不是滋味|堵得慌|郁闷|闹心|烦心|苦)")
+_DEGREE = r"(又|很|挺|特别|非常|有点|有些|太|够|更|真|多|好|实在|一定|肯定|也|都|是|会|得|会有点)*"
+# a guess at how they feel: 肯定/一定/应该/估计 … + a feeling
+_GUESS = re.compile(rf"(肯定|一定|准|应该|估计|想必|怕是|难免|确实|真是|也是)(是|也|都|会)?{_DEGREE}{_FEELING}")
+# a feeling said of 您/你 (or of no one named: 太难受了), not negated (您别怕, 用不着担心)
+_STATE = re.compile(rf"(您|你)(们)?(这)?(心里|一个人|这会儿|现在|这段时间)?[^，。！？；我他她]{{0,4}}?{_DEGREE}{_FEELING}"
+                    rf"|心里[^，。！？；]{{1,4}}的|^(太|真|多|好|挺)(难受|难过|委屈|心酸|不容易|憋屈|揪心)")
+_NEGATED = re.compile(r"别|不要|不用|不必|用不着|没必要|何必|犯不着|没什么好|有什么好|心里清楚|心里有数")
+# a wish or goal: 想/希望/盼/打算/怕/担心 + what they want, said of them (您想…, 想顺顺当当接过来)
+_WISH = re.compile(r"(想|希望|盼着?|打算|想着|惦记着?|不想|怕|担心|生怕|就怕)(?!想|开|不开|多|清楚|好了|到|办法|一想|通|什么|啥)"
+                   r"(?P<goal>[^，。！？；]{2,})")
+_QUESTION_CLAUSE = re.compile(r"[？?]$|吗|什么|哪(?!怕)|啥|怎么|多少|是不是|要不要")
+_CONDITIONAL = re.compile(r"如果|要是|假如|假设|若|的话|万一")
+_OTHER_SUBJECT = re.compile(r"我|咱|他|她|它|单位|人家|别人|谁|大家|同事|领导|那边|这边")
+# appreciation of what they are doing or planning (挺负责的, 挺好的打算, 想法挺实际, 提前问清楚挺好, 是对的)
+_APPRECIATE = re.compile(r"(挺|很|真|特别|非常|也|还|蛮)(负责|周到|周全|细心|用心|有心|上心|孝顺|难得|实在|实际|在理|明智|稳妥|有远见|仔细|懂事)"
+                         r"|(好|对|实在|实际|周到|在理)的(打算|想法|主意|做法|选择)"
+                         r"|(打算|想法|主意|考虑|做法|心意|心情)[^，。！？；]{0,3}(挺|很|真|特别|蛮)?(好|对|实际|实在|周到|在理|合理|理解)"
+                         r"|^(?!这|那|也|就|都)[^，。！？；]{2,}(是对的|挺好的?|很好|真好|是好事|没错)$")
+_GOOD = re.compile(r"^(挺|很|真|特别|蛮)?(好|对)(的)?$|^(是对的|没错|是好事)$")     # "提前来问清楚，挺好。"
+
+
+def _clauses(reply: str) -> list[str]:
+    """Clauses with their closing mark (a clause ending in ？ asks; it does not tell)."""
+    return [c.strip() for c in re.findall(r"[^，。！？；,!?;]+[，。！？；,!?;]?", reply) if c.strip(" ，。！？；,!?;")]
+
+
+def _about_citizen(clause: str, at: int, subject: str) -> bool:
+    """Whether the words at ``at`` are said of the citizen: 您/你 before them in the clause, or no one else named
+    before them and the sentence's subject so far the citizen (or none yet at the start of the reply)."""
+    before = clause[:at]
+    if re.search(r"(您|你)(们)?(?!好)", before):
+        return not re.search(r"(我|咱们?)[^，。您你]{0,3}(帮|给|替|跟|和|让|请)(您|你)", before)
+    if _OTHER_SUBJECT.search(before):
+        return False
+    return subject == "citizen"
+
+
+def _clause_acknowledges(c: str, subject: str) -> bool:
+    if _DISMISS.search(c):
+        return False
+    body = c.rstrip("，。！？；,!?;")
+    asking = bool(_QUESTION_CLAUSE.search(c))
+    if _EMPATHY.search(c) or (_NEED.search(c) and not asking):
         return True
-    return any(w in reply for w in _feeling_words() if re.search(rf"您[^。！？]{{0,6}}{re.escape(w)}", reply))
+    for m in _GUESS.finditer(body):
+        if not _NEGATED.search(body[:m.end()]) and _about_citizen(body, m.start(), subject):
+            return True
+    for m in _STATE.finditer(body):
+        if not asking and not _NEGATED.search(body[:m.end()]) and _about_citizen(body, m.start(), subject):
+            return True
+    for m in _WISH.finditer(body):
+        if asking or _CONDITIONAL.search(body) or re.search(r"才.{0,4}就想", body):
+            continue
+        if _about_citizen(body, m.start(), subject):
+            return True
+    if _GOOD.match(body):
+        return subject == "citizen"         # said of what was said just before: their own plan or step
+    return not asking and bool(_APPRECIATE.search(body))
+
+
+def _subject(clause: str, subject: str) -> str:
+    """Who the next clause is about when it names no one: the first person named in this one, else as before."""
+    m = re.search(r"您|你|我|咱|他|她|单位|人家|别人", clause)
+    if not m:
+        return subject
+    return "citizen" if m.group(0) in ("您", "你") and not re.match(r"(您|你)好", clause[m.start():]) else "other"
+
+
+def acknowledges(reply: str) -> bool:
+    """A clause said of the citizen that names what they feel (您肯定又气又急, 心里空落落的) or want (想一趟就把事办成),
+    or that appreciates what they are doing (刚养狗就想着登记，挺负责的); the project's empathy phrases (理解、着急、
+    辛苦…) in a clause that does not wave the feeling away ("现在着急也没用" does not count). A formula said to anyone
+    ("您别急", "节哀", "恭喜") does not name this person's feeling, and neither does a question or a condition
+    ("您想办什么？", "要是想快点…"). Judged on its own: a reply may acknowledge and still blame."""
+    reply = _FORMULA.sub("", reply)
+    subject = "citizen"          # at the start of a reply, a clause with no subject is said of the person addressed
+    for c in _clauses(reply):
+        if _clause_acknowledges(c, subject):
+            return True
+        subject = _subject(c, subject)
+    return any(w in reply for w in _feeling_words() if any(
+        re.search(rf"您[^。！？]{{0,6}}{re.escape(w)}", c) and not _QUESTION_CLAUSE.search(c) for c in _clauses(reply)))
 
 
 # --- risk -----------------------------------------------------------------------------------------------------
@@ -105,8 +188,15 @@ _NOW = re.compile(r"马上|立即|立刻|这就|现在就|赶紧")
 _SEND_AWAY = re.compile(r"回去|回家|改天|先走|下次再|回头|抽空|有空|过两天|等会儿再|自己打")
 
 
-def protocol_problems(reply: str, kind: str) -> list[str]:
+def protocol_problems(reply: str, kind: str, *, promised: bool | None = None) -> list[str]:
+    """What a risk reply misses of the card (knowledge/lexicons/protocol_cards.csv): steady the person and see to
+    safety first, call whom the card names, no arguing or lecturing, do not send them away, and no promise of an
+    outcome (the cards: 不承诺做不到的事, 不私下承诺结果, 不当场答复结论)."""
     problems = []
+    if promised is None:
+        promised = overpromises(_without_guesses(reply), set())
+    if promised:
+        problems.append("承诺了做不到或不由自己决定的结果，处置卡要求不承诺、不私下许诺")
     if not (_SAFETY.search(reply) or acknowledges(reply) or _NOW.search(reply)):
         problems.append("没有先稳住对方、先顾安全")
     if not re.search(_GET_HELP.get(kind, _GET_HELP["extreme"]), reply):
@@ -121,12 +211,12 @@ def protocol_problems(reply: str, kind: str) -> list[str]:
 
 
 # --- 越权承诺 and 指责 beyond the tone check -------------------------------------------------------------------
-_OUTCOME = re.compile(r"办下来|办好|办成|拿到|领到|拿证|领证|通过|批|认成|认定|发给|发到|补上|补给|搞定|到账|转好|问题都不会有|绿色通道"
+_OUTCOME = re.compile(r"办下来|办好|办成|做出来|安置|到位|解决|结清|排上|拿到|领到|拿证|领证|通过|批|认成|认定|发给|发到|补上|补给|搞定|到账|转好|问题都不会有|绿色通道"
                       r"|办得了|能办|能领|能拿|能过|能报|报销|恢复|道歉|停业|整改|落实|撤销|退回|不影响|接上|免了|扣光|取出来|拿到手|先办了|特批")
 _HEDGE = re.compile(r"以.{0,8}为准|要看|不能保证|没法保证|无法保证|不一定|审核.{0,4}(决定|说了算)|尽量|争取")
 _BLAME = re.compile(r"下回(自己)?注意|自己注意|(怎么|为什么|咋)(不|没)(先|早|提前)?|早(该|干嘛)|谁让|你自己(没|不)|(你|你们)最好(还是)?"
                     r"|才.{0,4}就想|上次不是(跟你|和你)?(说|讲)|说过(多少遍|了)|跟你说了|不戴|没看清|不看清|不听|看不住|这么.{0,8}都能|吵也没用|你吵"
-                    r"|干嘛不|(您|你)还.{0,4}信了|天天播|是不是真|心里清楚|比你.{0,3}的人多了|不算太少|再想想吧|怎么不看看|清清楚楚"
+                    r"|干嘛不|(您|你)还.{0,4}信了|天天播|是不是真|心里清楚|比你.{0,3}的人多了|不算太少|再想想吧|怎么不看看|(写|说|贴|标|印|讲)得清清楚楚"
                     r"|着急也没用|急也没用|有什么好|还好意思|至于吗|想开点|别想不开|不上心|都记不住|乱试|这么在意|在意干嘛|自己多回去|也太")
 _SHIRK = re.compile(r"(我们|这儿|这里|我这)[^，。]{0,4}(办不了|管不了|不管|没法办|不办)|你自己去|不归我们|不是我们(这儿|这里)?(的事|管|办)|你(去|得去)?问(别人|别处|他们|.{1,6}那边|.{1,4}去)"
                     r"|(回去)?等通知吧|自己(去)?(上网|网上)?查|你去找|(我们|我|这儿|这里)[^，。]{0,3}说不(清|了|准)|不归我管|只管|不是办这个|跟我说没用"
@@ -134,19 +224,46 @@ _SHIRK = re.compile(r"(我们|这儿|这里|我这)[^，。]{0,4}(办不了|管�
 
 
 _OWN_ACTION = re.compile(r"转交|登记|回电|告诉您|跟进|写给您|记下|报上去|反映上去|如实")
-_GUARANTEE = re.compile(r"保证|包(您|你)|打包票|特批")
+_GUARANTEE = re.compile(r"保证|包(您|你)|打包票|特批|私下(跟|和)?(您|你)?(说|讲|承诺|保证)")
+# an outcome promised as a capability: 肯定能排上, 一定会批
+_CAN = re.compile(r"(保证|肯定|一定|绝对)(能|会|可以)(?!理解|明白|感觉|觉得|想到|遇到|碰到)")
+# an exception granted by the clerk: pulling strings, special handling, paying out before the rule allows
+_EXCEPTION = re.compile(r"特批|给(您|你)免了|通融|特殊处理|特事特办|打(个|声)?招呼|开(个)?口子|走(个)?后门|先发着|直接给(您|你)改")
+_GUESS_WISH = re.compile(r"(肯定|一定|应该|估计|想必)(是)?(也)?(很|挺|特别)?(想|希望|盼|不想|怕|担心)")
 
 
-def overpromises(reply: str, pattern_flags: set[str]) -> bool:
-    """An outcome promised that someone else decides; promising one's own actions (转交、回电、跟进) is fine."""
+def _without_guesses(reply: str) -> str:
+    """The reply without the clauses that guess how the citizen feels or what they want ("您肯定想一趟就把事办成",
+    "心里一定又累又绝望"): their 肯定/一定 is about the person, not a promise."""
+    subject, kept = "citizen", []
+    for c in _clauses(reply):
+        body = c.rstrip("，。！？；,!?;")
+        wishes = [] if _QUESTION_CLAUSE.search(c) or _CONDITIONAL.search(body) else list(_WISH.finditer(body))
+        guess = [m for m in list(_GUESS.finditer(body)) + list(_GUESS_WISH.finditer(body)) + wishes
+                 if _about_citizen(body, m.start(), subject)]
+        kept.append(c[-1:] if guess and c[-1:] in "，。！？；,!?;" else c)
+        subject = _subject(c, subject)
+    return "".join(kept)
+
+
+def overpromises(reply: str, pattern_flags: set[str], answer: str = "") -> bool:
+    """An outcome promised that someone else decides, or an exception the clerk grants; promising one's own actions
+    (转交、回电、跟进) is fine, and so is a time limit the FAQ answer gives ("事实清楚的15日内就能出结果")."""
     if "越权承诺" in pattern_flags:
         return True
-    if re.search(r"特批|给(您|你)免了|通融", reply):
+    if _EXCEPTION.search(reply):
         return True   # waiving a rule is never the clerk's to promise, hedged or not
+    known = quantities(answer) if answer else set()
     for sentence in re.split(r"[。！？!?；;]", reply):
         if _HEDGE.search(sentence) or re.search(r"不到|不能|没法|办不|拿不", sentence):
             continue
-        if PROMISE.search(sentence) and _OUTCOME.search(sentence):
+        promise = PROMISE.search(sentence)
+        if promise and known and quantities(promise.group(0)) and not unmatched(quantities(promise.group(0)), known) \
+                and not PROMISE.search(sentence[:promise.start()] + sentence[promise.end():]):
+            promise = None    # the answer's own time limit, said as it is
+        if promise and _OUTCOME.search(sentence):
+            return True
+        if _CAN.search(sentence) and not _OWN_ACTION.search(sentence[_CAN.search(sentence).end():][:8]):
             return True
         if _GUARANTEE.search(sentence) and not _OWN_ACTION.search(sentence):
             return True
@@ -167,11 +284,14 @@ def score_reply(reply: str, matter: Matter, citizen: list[str] | None = None, *,
     cats = {f.category for f in flags}
     s = Score(skills={}, tone=flags)
     no_blame = "指责" not in cats and not _BLAME.search(reply)
-    # a reply that blames the person has not taken in what they feel, whatever kind words it also has
-    s.skills["need_acknowledged"] = acknowledges(reply) and no_blame
+    # judged on its own: "跑了五趟您肯定很累很委屈，可您也别想不开…" acknowledges, and argues (scored elsewhere)
+    s.skills["need_acknowledged"] = acknowledges(reply)
     s.skills["no_shirking"] = "推诿" not in patterns and not _SHIRK.search(reply)
     s.skills["no_blame"] = no_blame
-    s.skills["no_overpromise"] = not overpromises(reply, patterns)
+    calm = _without_guesses(reply)
+    promised = overpromises(calm, {f.category for f in check_tone(calm, use_model=False)} if calm != reply else patterns,
+                            matter.answer)
+    s.skills["no_overpromise"] = not promised
     s.skills["policy_correct"] = None
     s.skills["checklist_complete"] = None
     s.skills["protocol_followed"] = None
@@ -187,7 +307,7 @@ def score_reply(reply: str, matter: Matter, citizen: list[str] | None = None, *,
         if not s.skills["policy_correct"]:
             s.notes.append("知识库里没有的事，不要当作规定说出来；应说明要核实，并提出帮对方查清或转给负责的部门")
     elif matter.type == "risk":
-        problems = protocol_problems(reply, matter.kind)
+        problems = protocol_problems(reply, matter.kind, promised=promised)
         s.skills["protocol_followed"] = not problems
         s.notes += problems
     if not reply:

@@ -75,6 +75,18 @@ def test_a_step_told_in_other_words():
     assert missing_items("您先打热线挂失，再带身份证来网点补一张。", answer) == []
 
 
+def test_the_person_at_the_window_is_the_one_who_delegates():
+    answer = "材料：授权委托书；委托人身份证原件或复印件；受托人身份证原件。"
+    assert missing_items("带授权委托书、您的身份证复印件，再带上您妹妹的身份证原件。", answer) == []
+    assert missing_items("带授权委托书和您的身份证。", answer) == ["受托人身份证原件"]
+
+
+def test_a_step_to_collect_a_certificate_told_in_other_words():
+    answer = "1. 申请：到窗口提交申请。\n2. 审核：窗口审核材料。\n3. 发证：审核通过后发证。"
+    assert missing_items("先到窗口提交申请，窗口审核，审核通过后两人来领结业证。", answer) == []
+    assert missing_items("先到窗口提交申请，窗口审核材料。", answer) == ["发证"]
+
+
 # --- 政策说得准确 ---------------------------------------------------------------------------------------------------
 def test_numbers_that_convert_are_not_flagged():
     answer = "有效期6个月，逾期需重新申请。"
@@ -105,6 +117,50 @@ def test_a_guarantee_is_not_read_as_a_document():
     assert policy_problems("我保证明天就给您回话。", ANSWER) == []   # 保证明天: no 证明 named
 
 
+def test_a_count_is_not_a_fee():
+    assert quantities("您交一份申请书就行。") == set() and quantities("交两次材料。") == set()
+    assert quantities("补证交二十。") == {(20.0, "元")}
+
+
+def test_a_step_waived_before_the_no_need_word_is_wrong():
+    answer = "补证：带身份证提交申请，登记机构发布公告，公告期10个工作日。换证：不需要公告。"
+    assert policy_problems("带身份证来申请，公告就不用等了。", answer)
+    assert policy_problems("带身份证来申请，要等10个工作日的公告。", answer) == []
+
+
+def test_a_step_required_where_the_answer_says_it_is_not_needed():
+    answer = "材料：身份证；原单位名称（不需要本人回原单位开具参保凭单）。"
+    assert policy_problems("带身份证，您还得先回原单位开一份参保凭单。", answer)
+    assert policy_problems("带身份证，不用回原单位开凭单。", answer) == []
+
+
+def test_no_deadline_where_the_answer_has_one():
+    answer = "审核通过后，30日内到窗口领取；逾期视为放弃。"
+    assert policy_problems("审核通过以后，您什么时候方便来领都行。", answer)
+    assert policy_problems("审核通过后30日内来领。", answer) == []
+
+
+def test_only_one_way_where_the_answer_gives_two():
+    answer = "地点：户籍地街道，或持居住证在居住地街道申请。材料：身份证。"
+    assert policy_problems("这个只能回户籍地街道办，带身份证。", answer)
+    assert policy_problems("回户籍地街道或者在居住地街道都能办，带身份证。", answer) == []
+
+
+def test_a_condition_for_both_spouses_said_of_one():
+    answer = "条件：本人及配偶在本市无自有住房。材料：身份证。"
+    assert policy_problems("只要您本人在本市没有房就行，带身份证。", answer)
+    assert policy_problems("您和爱人在本市都没有房就行，带身份证。", answer) == []
+
+
+def test_not_in_kb_the_clerk_offers_the_person_is_not_left_alone():
+    from assistant.practice.facts import not_in_kb_ok
+    assert not not_in_kb_ok("这个不归我们管，您回去自己上网查查吧。")
+    assert not not_in_kb_ok("这是村里的事，您自己想办法问问吧。")
+    assert not_in_kb_ok("这个我手头没有准确的规定，我帮您问一下负责的部门，把要带什么问清楚再告诉您。")
+    assert not_in_kb_ok("这个得去派出所问。")
+    assert not not_in_kb_ok("要带身份证和照片，我帮您再问问。")          # a rule stated, then an offer
+
+
 # --- 回应感受和需要 -------------------------------------------------------------------------------------------------
 def test_formulas_said_to_anyone_do_not_acknowledge():
     assert not acknowledges("您别急，带身份证来。")
@@ -114,8 +170,84 @@ def test_formulas_said_to_anyone_do_not_acknowledge():
     assert acknowledges("碰上这种事确实挺吓人的。")
 
 
-def test_a_reply_that_blames_does_not_acknowledge():
+def test_need_is_judged_apart_from_blame():
+    # the labellers of the second sealed set judged need on its own: a reply may name the feeling and still blame
     m = Matter("faq", question="证件丢了怎么补办？", answer=ANSWER)
     s = score_reply("我理解您着急，可您怎么不早点来？先报失，带身份证、户口本、照片、劳动合同。", m, ["要带啥？"],
                     use_model=False)
-    assert s.skills["no_blame"] is False and s.skills["need_acknowledged"] is False
+    assert s.skills["no_blame"] is False and s.skills["need_acknowledged"] is True
+    s = score_reply("您怎么不早点来？先报失，带身份证、户口本、照片、劳动合同。", m, ["要带啥？"], use_model=False)
+    assert s.skills["need_acknowledged"] is False
+
+
+def test_telling_it_clearly_is_not_blame():
+    m = Matter("faq", question="证件丢了怎么补办？", answer=ANSWER)
+    ok = score_reply("您想把手续办得清清楚楚，先报失，带身份证、户口本、照片、劳动合同。", m, ["要带啥？"], use_model=False)
+    assert ok.skills["no_blame"] is True
+    bad = score_reply("墙上写得清清楚楚，先报失，带身份证、户口本、照片、劳动合同。", m, ["要带啥？"], use_model=False)
+    assert bad.skills["no_blame"] is False
+
+
+def test_a_feeling_guessed_or_said_of_the_citizen_acknowledges():
+    assert acknowledges("单位一直拖着，您肯定又气又急。带身份证来。")
+    assert acknowledges("老伴走了，您心里空落落的。")
+    assert acknowledges("看您不太舒服，我扶您坐下。")
+    assert acknowledges("您心里一定憋着一肚子火。")
+    assert not acknowledges("我也挺慌的，系统一直卡。")          # the clerk's own feeling
+    assert not acknowledges("您不用怕，带身份证来就行。")          # told not to feel
+    assert not acknowledges("您消消气，带身份证来。")
+    assert not acknowledges("你急也没用，规定就这样。")
+
+
+def test_a_wish_said_of_the_citizen_acknowledges():
+    assert acknowledges("孩子刚出生，您肯定盼着早点上好户口。")
+    assert acknowledges("交了十年的钱您肯定不想断了，想顺顺当当接过来。")   # the second clause: no subject, still theirs
+    assert acknowledges("想让老人少跑一趟，您把材料记一下。")                 # no subject at the start of the reply
+    assert not acknowledges("您想办什么业务？")                               # a question
+    assert not acknowledges("要是想快点，可以在网上办。")                     # a condition
+    assert not acknowledges("我也想帮您，可规定就是这样。")                   # the clerk's wish
+    assert not acknowledges("这件事我手头没有规定，怕说错了，帮您问一下。")   # the subject so far is the clerk
+    assert not acknowledges("你才交两个月就想提取？")
+
+
+def test_appreciating_what_the_citizen_does_acknowledges():
+    assert acknowledges("刚买车就想着上保险，挺周到的。")
+    assert acknowledges("您这个打算很实在，带身份证来。")
+    assert acknowledges("提前来问清楚，挺好。")
+    assert not acknowledges("这个不难，很好办。")
+    assert not acknowledges("这样办挺好的，带身份证就行。")      # the clerk's own proposal
+
+
+# --- 越权承诺 and the risk protocol ---------------------------------------------------------------------------------
+def test_a_guess_at_the_feeling_is_not_a_promise():
+    m = Matter("faq", question="证件丢了怎么补办？", answer=ANSWER)
+    s = score_reply("您肯定想一次就办成，先报失，带身份证、户口本、照片、劳动合同。", m, ["要带啥？"], use_model=False)
+    assert s.skills["no_overpromise"] is True
+    s = score_reply("材料齐了肯定一次就办成。", m, ["要带啥？"], use_model=False)
+    assert s.skills["no_overpromise"] is False
+
+
+def test_the_answers_own_time_limit_is_not_a_promise():
+    m = Matter("faq", question="认定要多久？", answer="受理后60日内作出认定；事实清楚的，15日内作出认定。")
+    s = score_reply("受理后60日内认定，事实清楚的15日内就能认定。", m, ["要多久？"], use_model=False)
+    assert s.skills["no_overpromise"] is True
+    s = score_reply("放心，5天内就能认定。", m, ["要多久？"], use_model=False)
+    assert s.skills["no_overpromise"] is False
+
+
+def test_exceptions_and_capability_promises_overpromise():
+    m = Matter("not_in_kb", topic="排号")
+    for reply in ("我跟那边打个招呼，您签个字就行。", "我给您特事特办。", "您放心，我帮您报上去，肯定能排上。",
+                  "我私下跟您说，下个月之前一定给您安置到位。"):
+        assert score_reply(reply, m, ["能快点吗？"], use_model=False).skills["no_overpromise"] is False, reply
+    assert score_reply("我帮您报上去，一定会跟进，有结果马上告诉您。", m, ["能快点吗？"],
+                       use_model=False).skills["no_overpromise"] is True
+
+
+def test_a_risk_reply_that_promises_an_outcome_breaks_the_card():
+    m = Matter("risk", kind="violence")
+    good = "我听到您很生气，您先坐下，我请值班长和安保过来，当面帮您查这笔款卡在哪一步。"
+    assert score_reply(good, m, ["今天不给钱我就砸了！"], use_model=False).skills["protocol_followed"] is True
+    bad = "我听到您很生气，您先坐下，我请值班长过来；这笔款我保证今天就给您打到账上。"
+    s = score_reply(bad, m, ["今天不给钱我就砸了！"], use_model=False)
+    assert s.skills["protocol_followed"] is False and any("承诺" in n for n in s.notes)
