@@ -15,10 +15,10 @@ TOPICS: dict[str, tuple[str, str]] = {
              r"条件|符合|资格|情形|对象|人员"),
     "费用": (r"费|收费|多少钱|价格|缴纳|交多少|标准",
              r"费|收费|标准|元|缴纳"),
-    "时限": (r"时限|期限|多久|多长时间|几天|工作日|什么时候|截止|多少天",
-             r"时限|期限|日内|工作日|之日起|截止"),
-    "地点": (r"在哪|哪里|地点|地址|窗口|去哪|哪儿",
-             r"地点|地址|窗口|大厅|办理点|楼"),
+    "时限": (r"时限|期限|多久|多长时间|几天|工作日|什么时候|截止|多少天|几月|哪个月|几号|什么时间|啥时候|有效期|能用多久|管多久",
+             r"时限|期限|日内|工作日|之日起|截止|时间|有效期|每年\d|\d+月\d+日"),
+    "地点": (r"在哪|哪里|地点|地址|窗口|去哪|哪儿|哪个部门|什么部门|哪个单位|找谁|找哪",
+             r"地点|地址|窗口|大厅|办理点|楼|受理部门|办理部门|向.{0,12}(申请|提出|反映)"),
 }
 _MAX_ITEMS = 15
 _MAX_ITEM_CHARS = 90
@@ -108,7 +108,8 @@ def extract_checklist(question: str, passages: list[str], intent: str = "") -> l
     for passage in passages:
         for topic in topics:
             intro_re = TOPICS[topic][1]
-            found = [lst for intro, lst in enumerations(passage) if re.search(intro_re, intro)]
+            # a place is a sentence, not a list: "窗口" in the words before a list of materials says nothing
+            found = [] if topic == "地点" else [lst for intro, lst in enumerations(passage) if re.search(intro_re, intro)]
             if not found and topic in ("费用", "时限", "地点"):
                 found = [_topic_sentences(passage, intro_re)]
             for lst in found:
