@@ -31,7 +31,7 @@ from assistant.replies.model import Suggestion
 from assistant.replies.text import squash
 from assistant.retrieval.model import Hit, RetrievalResult
 
-ROLES = ("tune", "test", "final", "final2", "final3", "final4", "final5", "final6")
+ROLES = ("tune", "test", "final", "final2", "final3", "final4", "final5", "final6", "final7")
 DIALOGUES = PROJECT_ROOT / "labelled" / "dialogues"
 KINDS = ("followup", "paraphrase", "near_miss", "pii", "risk", "bereavement_hardship", "staff", "calm_plain")
 _CONDOLENCE = re.compile(r"节哀|难过|伤心|不容易|辛苦|遗憾|痛|走了")
@@ -92,6 +92,13 @@ def pii_shown(texts: list[str], pii: list[str]) -> bool:
     return False
 
 
+def numbers_in(row: dict) -> list[str]:
+    """The citizen's numbers in a dialogue: the labelled ones, and any run of 11 or more digits in its turns (a
+    phone, ID or card number; found here with the bench's own pattern, not the one under test)."""
+    found = [re.sub(r"[\s-]", "", m) for t in row["turns"] for m in re.findall(r"\d[\d\s-]{9,}\d[Xx]?", t)]
+    return list(dict.fromkeys([*row.get("pii", []), *(n for n in found if len(re.sub(r"\D", "", n)) >= 11)]))
+
+
 def risk_violations(text: str, s: Suggestion) -> list[str]:
     out = []
     if s.protocol is None:
@@ -137,8 +144,8 @@ def score(rows: list[dict], engine) -> tuple[dict[str, dict[str, list[float]]], 
             elif expect["type"] == "staff":
                 bucket["staff_recognised"].append(float(getattr(s, "mode", "") == "staff"))
                 bucket["staff_right_source"].append(float(got is not None and _matches(got, expect)))
-            if row.get("pii"):
-                bucket["pii_shown"].append(float(pii_shown(spoken_texts(s), row["pii"])))
+            if numbers_in(row):
+                bucket["pii_shown"].append(float(pii_shown(spoken_texts(s), numbers_in(row))))
             feeling = row.get("feeling")
             if feeling == "condolence":
                 bucket["feeling_fits"].append(float(bool(_CONDOLENCE.search(s.feeling))))
@@ -152,7 +159,7 @@ def score(rows: list[dict], engine) -> tuple[dict[str, dict[str, list[float]]], 
             problems.append(f"asserted {got} for a question the KB does not hold")
         if expect["type"] == "staff" and getattr(s, "mode", "") != "staff":
             problems.append("staff question answered as a citizen reply")
-        if row.get("pii") and pii_shown(spoken_texts(s), row["pii"]):
+        if numbers_in(row) and pii_shown(spoken_texts(s), numbers_in(row)):
             problems.append("PII digits shown")
         if problems:
             failures.append({"id": row["id"], "kind": row["kind"], "turns": turns, "problems": problems,
@@ -185,7 +192,7 @@ def table(figures: dict[str, dict[str, list[float]]]) -> list[list]:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m assistant.bench dialogues", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--roles", nargs="+", choices=ROLES, default=["test", "final5", "final6"])
+    p.add_argument("--roles", nargs="+", choices=ROLES, default=["test", "final5", "final7"])
     p.add_argument("--data-dir", type=Path, help="已导入 knowledge/ 的数据目录（默认：临时目录里导入；给的目录是空的就先导入）")
     p.add_argument("--failures", type=int, default=0, help="每个集合列出多少条失败的对话（调参只看 tune）")
     args = p.parse_args(argv)

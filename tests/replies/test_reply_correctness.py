@@ -214,6 +214,14 @@ def test_one_item_is_said_without_counting():
     assert "一共1项" not in build_variants(s)["窗口"]
 
 
+def test_the_dialogue_bench_finds_the_citizens_numbers_itself():
+    from assistant.bench.dialogues import numbers_in
+
+    row = {"turns": ["我手机号139 1234 5678，身份证11010119900307123X", "补办要多久"], "pii": []}
+    assert numbers_in(row) == ["13912345678", "11010119900307123X"]
+    assert numbers_in({"turns": ["社保交了15年，2024年退休"]}) == []
+
+
 def test_the_said_bench_scores_pieces_of_an_answer():
     from assistant.bench.said import answered, holds, words_extract
 
