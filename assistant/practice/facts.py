@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.practice.items import (asks_for_list, checklist_applies, item_keys, listed_items,  # noqa: F401
-                                     missing_items)
+from assistant.practice.items import (ALIAS_GROUPS, asks_for_list, checklist_applies, item_keys,  # noqa: F401
+                                     listed_items, missing_items)
 from assistant.practice.numbers import cn_number, fmt, quantities, unmatched
 from assistant.replies.text import squash
 
@@ -30,15 +30,26 @@ MATERIALS = ("身份证", "户口簿", "户口本", "结婚证", "离婚证", "�
              "不动产权证", "居住证", "复印件", "原件", "证明", "公证", "完税", "工资流水", "学籍", "准迁证", "单位介绍信",
              "无犯罪记录")
 PLACES = ("派出所", "公积金中心", "民政", "街道", "社区", "残联", "税务", "法院", "银行", "公安", "婚姻登记处", "12333")
+# a sanction the reply threatens ("超过一个月再申报要交罚款"): named, not denied, it must be in the answer
+SANCTIONS = ("罚款", "罚金", "滞纳金", "违约金", "扣分", "拘留", "黑名单", "征信", "不良记录", "信用记录")
+_NOT_BEFORE = re.compile(r"(不|没|无|免|别)[^，。；！？]{0,4}$")
 _NEG_NEED = re.compile(r"(不用|不需要|不必|无需|没必要|用不着)(带|提供|交|准备|开)?(?P<x>[^，。；！？]{1,8})")
 _FREE = re.compile(r"免费|不收费|不要钱|不花钱")
 _FEE = re.compile(r"\d+\s*元|工本费|收费")
 
 
+def aliases(term: str) -> list[str]:
+    """``term`` and the everyday names of the same document (items.py's groups: 房产证 = 产权证 = 不动产权证书 …)."""
+    out = [term]
+    for group in ALIAS_GROUPS:
+        if term in group or any(g in term for g in group if len(g) >= 3):
+            out += [g for g in group if len(g) >= 3 or g == term]
+    return list(dict.fromkeys(out))
+
+
 def _answer_has(answer: str, term: str) -> bool:
     a = squash(answer)
-    alias = {"户口本": "户口簿", "出生证": "出生医学证明", "房产证": "不动产权证"}
-    return term in a or alias.get(term, "\0") in a
+    return any(t in a for t in aliases(term))
 
 
 _NO_NEED = re.compile(r"不用|不需要|不必|无需|没关系|用不着|不要求|不再要求|不收|免征|免费|可以不|也可以|也可|可先")
@@ -66,7 +77,7 @@ def contradictions(reply: str, answer: str) -> list[str]:
     optional; a clause that asks or hedges ("是不是必须公证，以本市规定为准") states nothing."""
     out = []
     for term in REQUIREMENTS:
-        ans = _clauses_with(answer, term) or _clauses_with(answer, {"户口本": "户口簿", "房产证": "不动产权证"}.get(term, "\0"))
+        ans = next((found for t in aliases(term) if (found := _clauses_with(answer, t))), [])
         if not ans:
             continue
         optional = any(_NO_NEED.search(c) for c in ans)
@@ -116,8 +127,13 @@ def absolute_claims(reply: str, answer: str) -> list[str]:
     a = squash(answer)
     calm = "。".join(x for x in re.split(r"[。！？!?；;]", reply) if not PROMISE.search(x))
     for c in _CLAUSES.findall(calm):
-        if not _ABSOLUTE.search(c) or _HEDGED.search(c):
+        m = _ABSOLUTE.search(c)
+        if not m or _HEDGED.search(c):
             continue
+        said = squash(c[m.start():m.end() + 1])
+        if any(len(_grams(squash(c)) & _grams(k)) >= 0.25 * len(_grams(squash(c))) for k in _clauses_with(a, said)):
+            continue        # the answer's own words: "同一套住房只能提取一次" said as "同一套房子只能提一次"
+        c = re.sub(r"^[^：:]{0,6}[：:]", "", c)      # "先说结论：…": a lead-in, not part of the rule
         core = squash(re.sub(r"您|你|我们|我|就|了|的|吧|呢", "", _MODAL.sub("", c)))
         grams = _grams(core)
         if grams and len(grams & _grams(a)) / len(grams) < 0.5:
@@ -240,6 +256,29 @@ def tier_mistakes(reply: str, answer: str, said: str = "") -> list[str]:
     return out
 
 
+_ORIGINAL = re.compile(r"(?P<who>代办人|受托人|监护人|委托人|代理人|本人)?(的)?(有效)?(居民)?(?P<noun>[^\s，、；：:。（）()]{1,6}?"
+                       r"(证|簿|本|书|合同|发票|执照))原件(?![^，、；。]{0,2}(或|及|和|、)[^，、；。]{0,4}复印件)")
+_THIRD = (r"(代办|代理|受托|监护|她|他|闺女|儿子|女儿|家属|家人|子女|孩子|亲属|父|母|爸|妈|老人|老伴|爱人|丈夫|妻子"
+          r"|弟|妹|哥|姐|朋友|亲戚|同事|孙|对方)")
+
+
+def copies_for_originals(reply: str, answer: str) -> list[str]:
+    """A document the answer asks for in the original ("受托人身份证原件") said to be enough as a copy ("您弟弟的身份证
+    复印件"); the person's own document is told apart from the proxy's by who is named before it."""
+    out = []
+    for m in _ORIGINAL.finditer(answer or ""):
+        noun, who = m.group("noun")[-3:], m.group("who") or ""
+        if who in ("代办人", "受托人", "监护人", "代理人"):
+            said = re.search(_THIRD + r"[^，。；]{0,4}" + re.escape(noun) + r"(的)?复印件", reply or "")
+        elif re.search(re.escape(noun) + r"[^，。；]{0,6}复印件", answer):
+            continue        # a copy of the same document is accepted elsewhere in the answer (委托人身份证原件或复印件)
+        else:
+            said = re.search(re.escape(noun) + r"(的)?复印件", reply or "")
+        if said and "原件" not in next(c for c in _CLAUSES.findall(reply) if said.group(0) in c):
+            out.append(f"“{said.group(0)}”与标准答案不符：标准答案要{m.group(0)}")
+    return out
+
+
 _DENIED = re.compile(r"不需要|不用|不必|无需|不是|没有|用不着")    # "不需要住满一年": a number denied is not stated
 
 
@@ -256,7 +295,12 @@ def policy_problems(reply: str, answer: str, said: str = "") -> list[str]:
     for term in MATERIALS + PLACES:
         if term in named and not _answer_has(answer, term) and term not in (said or ""):
             problems.append(f"提到了“{term}”，标准答案里没有")
+    for term in SANCTIONS:
+        if term in named and not _answer_has(answer, term) and term not in (said or "") and any(
+                not _NOT_BEFORE.search(named[max(0, m.start() - 6):m.start()]) for m in re.finditer(term, named)):
+            problems.append(f"说了会有“{term}”，标准答案里没有")
     problems += contradictions(reply, answer)
+    problems += copies_for_originals(reply, answer)
     problems += absolute_claims(reply, answer)
     problems += promised_times(reply, answer)
     problems += tier_mistakes(reply, answer, said)
@@ -268,16 +312,18 @@ def policy_problems(reply: str, answer: str, said: str = "") -> list[str]:
 
 _OFFER = re.compile(r"核实|核对|确认|查一下|查查|查清|问一下|问问|问清|请示|咨询|联系|转给|转交|转到|记下|登记|回复您|答复您|回电|告诉您"
                     r"|帮您(查|问|找|联系|打听|了解)|打听|了解清楚|弄清楚|负责的(科室|部门|同事)|业务科室")
-_RULE = re.compile(r"需要(带|提供|准备|满足|交)|要带|得带|必须|只要|就能|就可以办|可以办|不能办|办不了|不符合|符合条件|规定是|规定要"
-                   r"|就得|都得|重新办|从头算|不用[^，。]{0,3}同意|不需要[^，。]{0,3}同意")
+_RULE = re.compile(r"需要(带|提供|准备|满足|交)|要带|得带|带上|带好|必须|只要|就能|就可以办|可以办|不能办|办不了|不符合|符合条件|规定是|规定要"
+                   r"|就得|都得|重新办|从头算|不用[^，。]{0,3}同意|不需要[^，。]{0,3}同意|不收费|免费|当场(上|办|发|出|拿|领)")
 
 
 _REFER = re.compile(r"(去|找|到|打|跟|问|联系)[^，。！？]{0,10}(局|中心|银行|派出所|窗口|机构|单位|网点|社区|街道|12345|12333|热线|部门|公司|处"
-                    r"|残联|民政|医保|人社|社保|税务|公安|法院|信访|居委会?|村委会?|办事处)"
+                    r"|残联|民政|医保|人社|社保|税务|公安|法院|信访|居委会?|村委会?|办事处|交警|交管|车管所|出入境|公证处|市场监管)"
                     r"|(打电话|去|帮您|给您|替您|我来)问")
 
 
-_SELF = re.compile(r"自己|您回去|你回去|想办法")       # "您回去自己上网查查吧": no offer, the person is left to it
+# "您回去自己上网查查吧", "你去别的地方问问吧": no offer, the person is left to it
+_SELF = re.compile(r"自己|您回去|你回去|想办法|别的(地方|部门|窗口)|别处|其他(地方|部门|窗口)")
+_WAIT = re.compile(r"稍等|等我|等一下|等一会")      # "您稍等我一分钟": the clerk's own minute, not a rule
 _UNSURE = re.compile(r"可能|不确定|不清楚|要核实|需要核实|以.{0,6}为准|没写|没有写|资料里没有|不能乱说|不敢|没有准确|没有确切|不掌握"
                      r"|手头没有|怕说错|不能随便")
 
@@ -286,10 +332,12 @@ def not_in_kb_ok(reply: str, said: str = "") -> bool:
     """Says no rule as fact (no numbers, materials or conditions of its own) and offers to check, or says where to
     ask. An offer is the clerk's ("我帮您问一下"), not the person sent to find out alone ("您自己上网查查吧"); a rule
     word inside a question or the offer itself ("核实清楚要带什么") states no rule."""
-    stated = set(unmatched(quantities(reply), said_quantities(said)))
     clauses = _CLAUSES.findall(reply or "")
+    stated = set(unmatched(quantities("。".join(c for c in clauses if not _WAIT.search(c))), said_quantities(said)))
     offered = any((_OFFER.search(c) or _REFER.search(c)) and not _SELF.search(c) for c in clauses)
     hedged = _UNSURE.search(reply)
-    ruled = any(_RULE.search(c) and not (_OFFER.search(c) or re.search(r"什么|哪|多久|吗|收不收|要不要", c)) for c in clauses)
+    # a promise ("保证您去了当天就能换好") is scored as an overpromise, not as a rule stated
+    ruled = any(_RULE.search(c) and not (_OFFER.search(c) or (PROMISE.search(c) and _PERSONAL.search(c)) or re.search(r"什么|哪(?!个)|多久|吗|收不收|要不要", c))
+                for c in clauses)
     asserts = bool(stated) or (ruled and not hedged)
     return offered and not asserts

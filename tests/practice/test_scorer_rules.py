@@ -161,6 +161,46 @@ def test_not_in_kb_the_clerk_offers_the_person_is_not_left_alone():
     assert not not_in_kb_ok("要带身份证和照片，我帮您再问问。")          # a rule stated, then an offer
 
 
+def test_a_document_named_by_its_everyday_name_is_in_the_answer():
+    answer = "居住证明（任选一项）：房屋产权证明、租赁合同。材料：户口簿。"
+    assert policy_problems("有房产证的带房产证，租房的带租赁合同，再带户口本。", answer) == []
+    assert policy_problems("带租赁合同和结婚证。", answer)                # a document the answer does not ask for
+
+
+def test_a_spoken_fee_is_one_number():
+    assert quantities("费用二十块。") == {(20.0, "元")} and quantities("收费三十五元") == {(35.0, "元")}
+
+
+def test_a_rule_said_in_the_answers_own_words_is_not_too_absolute():
+    answer = "时限：签约后1年内申请，同一套车位只能登记一次。说明：试用期也必须参保。"
+    assert policy_problems("签约后一年内来，同一个车位只能登一次。", answer) == []
+    assert policy_problems("先说结论：试用期也必须参保。", answer) == []
+    assert policy_problems("这个只能本人来办。", answer)                  # 只能 said of something else
+
+
+def test_a_sanction_the_answer_does_not_name_is_wrong():
+    answer = "时限：出生后一个月内申报；超过时限仍可申报，需补充说明。"
+    assert policy_problems("超过一个月再申报要交罚款。", answer)
+    assert policy_problems("超过一个月也能报，不会罚款，补个说明就行。", answer) == []
+    assert policy_problems("您说的那笔罚款，复议时一起说。", answer, "他们罚款了两千。") == []
+
+
+def test_a_copy_where_the_answer_asks_for_the_original():
+    answer = "材料：授权委托书；委托人身份证原件或复印件；受托人身份证原件。"
+    assert policy_problems("带委托书、您的身份证复印件、您妹妹的身份证复印件。", answer)
+    assert policy_problems("带委托书、您的身份证复印件、您妹妹的身份证原件。", answer) == []
+    assert policy_problems("带营业执照复印件。", "材料：营业执照原件；申请书。")
+
+
+def test_not_in_kb_promises_waits_and_vague_referrals():
+    from assistant.practice.facts import not_in_kb_ok
+    assert not not_in_kb_ok("这个我们不管，你去别的地方问问吧。")          # nowhere named, no offer
+    assert not_in_kb_ok("这个归交警管，你去找交警问。")
+    assert not_in_kb_ok("我这儿没有准确规定，帮您查一下电话，您稍等我两分钟。")     # the clerk's own minutes
+    assert not_in_kb_ok("我帮您问一下车管所。您放心，我保证您去了当天就能换好。")   # a promise: scored as overpromise
+    assert not not_in_kb_ok("带上发票和身份证，去哪个派出所都能当场上牌。")      # rules stated as fact
+
+
 # --- 回应感受和需要 -------------------------------------------------------------------------------------------------
 def test_formulas_said_to_anyone_do_not_acknowledge():
     assert not acknowledges("您别急，带身份证来。")
