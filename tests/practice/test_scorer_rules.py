@@ -291,3 +291,31 @@ def test_a_risk_reply_that_promises_an_outcome_breaks_the_card():
     bad = "我听到您很生气，您先坐下，我请值班长过来；这笔款我保证今天就给您打到账上。"
     s = score_reply(bad, m, ["今天不给钱我就砸了！"], use_model=False)
     assert s.skills["protocol_followed"] is False and any("承诺" in n for n in s.notes)
+
+
+def test_staying_calling_and_working_it_out_together_promise_no_result():
+    m = Matter("risk", kind="self_harm")
+    reply = ("我很担心您。一个人照顾老人，报销一次次被退，您一定觉得没有路了。我们先不管材料，您现在安全吗？"
+             "我让同事请值班长马上过来，我就在这儿陪着您。等您缓一缓，我陪您一起打12356，报销的事咱们之后再一起想办法。")
+    s = score_reply(reply, m, ["我撑不下去了，不想活了。"], use_model=False)
+    assert s.skills["no_overpromise"] is True and s.skills["protocol_followed"] is True
+    assert s.skills["no_shirking"] is True                       # 先不管材料: set aside, not turned away
+    bad = "您先坐下，我请值班长过来，您放心，报销的事我一定给您办好。"
+    assert score_reply(bad, m, ["不想活了。"], use_model=False).skills["no_overpromise"] is False
+
+
+def test_advising_the_citizen_to_tell_someone_is_no_exception():
+    m = Matter("not_in_kb", topic="开证明")
+    ok = "今天能不能拿到要看核实情况；建议您现在就去，同时跟新公司先打个招呼，看能不能宽限几天。"
+    assert score_reply(ok, m, ["明天就要交。"], use_model=False).skills["no_overpromise"] is True
+    bad = "您放心，我跟那边打个招呼，明天就能拿。"
+    assert score_reply(bad, m, ["明天就要交。"], use_model=False).skills["no_overpromise"] is False
+
+
+def test_turning_the_person_away_is_shirking_getting_help_is_not():
+    m = Matter("not_in_kb", topic="补证")
+    for reply in ("这种事我们窗口处理不了，你回去找社区吧。", "投诉别找我，你打12345去。", "能不能办不是我说了算，你去问值班长吧。",
+                  "认证的事您去问社区吧，我们这儿不太清楚。"):
+        assert score_reply(reply, m, ["怎么办？"], use_model=False).skills["no_shirking"] is False, reply
+    for reply in ("您先别急，在这儿等着，我去找领导过来一起看。", "受理后可以凭回执在网上查进度。"):
+        assert score_reply(reply, m, ["怎么办？"], use_model=False).skills["no_shirking"] is True, reply
