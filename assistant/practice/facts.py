@@ -61,6 +61,8 @@ _SKIP_STEP = re.compile(r"(不用|不需要|不必|无需|用不着)(再)?(等|�
                         r"(?!担心|着急|急|跑|客气|怕|自带|回|您|你|操心)(?P<x>[^，。；！？]{2,8})")
 
 
+# steps a reply may say are skipped, named with a verb before them (登公告, 做公示, 走审批)
+_STEPS = ("公告", "公示", "审批", "审核", "备案", "公证", "体检", "面谈", "冷静期", "登报", "挂失", "核查", "调查")
 # "公告就不用等了": the step named before the no-need word
 _SKIPPED_BEFORE = re.compile(r"(?P<x>[^，。；！？\s]{2,6}?)(就|也|都)?(不用|不需要|不必|无需|用不着|免了)(再)?(等|走|做|办|交|带)?了")
 # "您还得先回原参保地开一份缴费凭证": a step required where the answer says it is not needed
@@ -70,6 +72,19 @@ _NOT_REQUIRED = re.compile(r"(不需要|无需|不必|不用|不再要求)(?P<x>
 
 def _clauses_with(text: str, term: str) -> list[str]:
     return [c for c in _CLAUSES.findall(text or "") if term in c]
+
+
+def _waived_case(reply: str, at: int, answer: str, term: str) -> bool:
+    """Whether the reply's sentence around ``at`` names the case of an answer sentence that waives ``term``."""
+    start = max(reply.rfind(p, 0, at) for p in "。！？；!?;")
+    ends = [e for e in (reply.find(p, at) for p in "。！？；!?;") if e >= 0]
+    sentence = squash(reply[start + 1:min(ends) if ends else len(reply)])
+    for k in re.split(r"[。\n]", answer or ""):
+        if term in k and _NO_NEED.search(k):
+            shared = (_grams(sentence) & _grams(squash(k))) - _grams(term) - {"不需", "需要", "不用"}
+            if len(shared) >= 2:
+                return True
+    return False
 
 
 def contradictions(reply: str, answer: str) -> list[str]:
@@ -109,8 +124,12 @@ def contradictions(reply: str, answer: str) -> list[str]:
                 out.append(f"“{c}”与标准答案不符：标准答案说明{n.group(0)}")
     for m in _SKIP_STEP.finditer(reply):
         x = m.group("x")
-        term = next((x[:n] for n in range(len(x), 1, -1) if x[:n] in a and (n >= 3 or n == len(x))), "")
-        if term and term not in REQUIREMENTS and not any(_NO_NEED.search(c) for c in _clauses_with(answer, term)):
+        term = next((x[:n] for n in range(len(x), 1, -1) if x[:n] in a and (n >= 3 or n == len(x))), "") \
+            or next((x[i:] for i in range(1, min(len(x) - 1, 2)) if x[i:] in a and x[i:] in _STEPS), "")   # 登公告: 公告
+        # required unless every mention in the answer waives it (补证要公告；换证不需要公告: still required), or the
+        # reply speaks of the case that waives it ("要是只是损坏了，那是换证，不用公告")
+        if term and term not in REQUIREMENTS and not all(_NO_NEED.search(c) for c in _clauses_with(answer, term)) \
+                and not _waived_case(reply, m.start(), answer, term):
             out.append(f"“{m.group(0)}”与标准答案不符：标准答案要求{term}")
     return out
 
@@ -118,7 +137,8 @@ def contradictions(reply: str, answer: str) -> list[str]:
 _ABSOLUTE = re.compile(r"只有|只能|必须|一律|都得|就得|得回|什么.{0,3}都(能|可以)|没有固定|也没事|没事|就能全|一次性把|当面|就能恢复|以后再说"
                        r"|缺了就是|就是办不了|一直有效|不用挂失|都不影响")
 _MODAL = re.compile(r"只有|只能|必须|一律|都得|就得")     # how strongly it is said, not what is said
-_HEDGED = re.compile(r"是不是|是否|要不要|以.{0,8}为准|可能|一般|我帮您问|核实")
+# a clause that asks or leaves it to be checked states nothing; 一般/大多/差不多 still state the rule ("一般不能改名")
+_HEDGED = re.compile(r"是不是|是否|要不要|以.{0,8}为准|可能|我帮您问|核实")
 
 
 def absolute_claims(reply: str, answer: str) -> list[str]:
@@ -279,6 +299,43 @@ def copies_for_originals(reply: str, answer: str) -> list[str]:
     return out
 
 
+# a case said not to qualify ("二级的不行", "合同到期不续签…领不了") that the answer lets in
+_DENY = re.compile(r"不行|不能(?!不)|领不了|办不了|报不了|提不了|享受不了|不属于|不算|不符合|不可以|没(有)?资格|不给(办|报|领)")
+_UNMET = re.compile(r"不到|不满|不足|未满|未|没|过了|超过|逾期|过期|超期")
+_ANSWER_DENIES = re.compile(r"不予|不能|不得|不可|不符合|不属于|除外|不包括|不受理|无法|不再")
+_FILLER = re.compile(r"您|你|我们|我|这里|这儿|这边|那边|咱们|这个|那个|这种|那种|情况|现在|的|就|也|都|是|可|还|了|吧|呢|啊|所以|但|不过")
+
+
+def denied_cases(reply: str, answer: str) -> list[str]:
+    """A case the reply says does not qualify ("二级的不行", "合同到期不续签…领不了失业金") where the answer lists it
+    among those that do: the words before the denial (or the clause before, when the denial names nothing) found in
+    an answer sentence that denies nothing."""
+    out = []
+    units = [u for u in re.split(r"[。\n；;]", answer or "") if u.strip()]
+    for sentence in re.split(r"[。！？!?；;]", reply or ""):
+        if PROMISE.search(sentence):
+            continue
+        clauses = _CLAUSES.findall(sentence)
+        for i, c in enumerate(clauses):
+            d = _DENY.search(c)
+            if not d or _HEDGED.search(c) or _QUESTION.search(c):
+                continue
+            case = squash(_FILLER.sub("", c[:d.start()] + (c[d.end():] if d.group(0) in ("不属于", "不算") else "")))
+            if len(case) < 2 and i:
+                case = squash(_FILLER.sub("", clauses[i - 1]))
+            if _UNMET.search(case):
+                continue        # "不到年龄办不了": a case that does not meet the rule
+            hit = next((case[j:j + n] for n in range(min(len(case), 8), 1, -1) for j in range(len(case) - n + 1)
+                        if (n >= 3 or re.search(r"[一二三四五六七八九十\d]", case[j:j + n]) or case[j:j + n] in MATERIALS)
+                        and any(case[j:j + n] in squash(u) for u in units)), "")
+            # the answer sentence most like the case must let it in ("必须本人到场的事项：…，不能委托" does not)
+            best = max((u for u in units if hit and hit in squash(u)), key=lambda u: len(_grams(case) & _grams(squash(u))),
+                       default="")
+            if hit and not _ANSWER_DENIES.search(best):
+                out.append(f"“{c}”与标准答案不符：标准答案里{hit}是可以的")
+    return out
+
+
 _DENIED = re.compile(r"不需要|不用|不必|无需|不是|没有|用不着")    # "不需要住满一年": a number denied is not stated
 
 
@@ -301,6 +358,7 @@ def policy_problems(reply: str, answer: str, said: str = "") -> list[str]:
             problems.append(f"说了会有“{term}”，标准答案里没有")
     problems += contradictions(reply, answer)
     problems += copies_for_originals(reply, answer)
+    problems += denied_cases(reply, answer)
     problems += absolute_claims(reply, answer)
     problems += promised_times(reply, answer)
     problems += tier_mistakes(reply, answer, said)

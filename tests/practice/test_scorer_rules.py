@@ -192,6 +192,27 @@ def test_a_copy_where_the_answer_asks_for_the_original():
     assert policy_problems("带营业执照复印件。", "材料：营业执照原件；申请书。")
 
 
+def test_a_hedge_still_states_the_rule():
+    answer = "条件：本人及配偶在本市无自有住房。材料：身份证。"
+    assert policy_problems("一般只要您本人在本市没有房就行。", answer)         # 一般 does not excuse a condition half told
+    assert policy_problems("是不是只看您本人，以本市规定为准，我帮您问。", answer) == []
+
+
+def test_saying_a_required_step_is_skipped_is_wrong_unless_for_the_case_that_waives_it():
+    answer = "补办：带身份证提交申请，登记机构发布遗失公告，公告期10个工作日。\n损坏换新：带损坏的证申请换发，不需要公告。"
+    assert policy_problems("我给您想想办法，不用登公告，带身份证来。", answer)
+    assert policy_problems("要是证只是损坏了，那是换新，不用公告。", answer) == []
+
+
+def test_a_case_the_answer_lets_in_said_not_to_qualify():
+    answer = ("条件：1. 缴费满1年；2. 非因本人意愿中断就业（被辞退、劳务期满单位不续用等）。\n"
+              "对象：等级为一级、二级的。\n必须本人到场的事项：面签、采集指纹，不能委托。")
+    assert policy_problems("劳务期满单位不续用是正常结束，领不了。", answer)
+    assert policy_problems("二级的不行，只有一级能领。", answer)
+    assert policy_problems("缴费不满1年的领不了。", answer) == []                  # a case that does not meet it
+    assert policy_problems("面签、采集指纹这些必须本人到场，不能委托。", answer) == []
+
+
 def test_not_in_kb_promises_waits_and_vague_referrals():
     from assistant.practice.facts import not_in_kb_ok
     assert not not_in_kb_ok("这个我们不管，你去别的地方问问吧。")          # nowhere named, no offer
