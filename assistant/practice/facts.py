@@ -10,7 +10,7 @@ import re
 
 from assistant.practice.items import (ALIAS_GROUPS, asks_for_list, checklist_applies, item_keys,  # noqa: F401
                                      listed_items, missing_items)
-from assistant.practice.numbers import cn_number, fmt, quantities, unmatched
+from assistant.practice.numbers import cn_number, fmt, quantities, same, unmatched
 from assistant.replies.text import squash
 
 # "保证/肯定/今天就…": a sentence that promises; its numbers are scored as an overpromise, not as policy
@@ -336,6 +336,37 @@ def denied_cases(reply: str, answer: str) -> list[str]:
     return out
 
 
+# who a time limit is for: the person themselves or their employer
+_PARTIES = {"本人": re.compile(r"本人|自己|个人"), "单位": re.compile(r"单位|公司|老板|企业|厂里")}
+# in a reply, the party who acts (您自己能申请), not a qualifier of a document (本人银行卡, 单位的证明)
+_ACTORS = {"本人": re.compile(r"(自己|本人|个人)(?!银行|身份|账|名下|户口|签|的|到场|照片)"),
+           "单位": re.compile(r"(单位|公司|老板|企业|厂里)(?!的)")}
+_TIME_UNITS = ("日", "月", "年", "工作日", "周", "小时")
+
+
+def misattributed_limits(reply: str, answer: str) -> list[str]:
+    """A time limit the answer sets for one party given to another ("您自己能申请，不过得在30天内" where the answer
+    gives the employer 30日 and the person 1年)."""
+    out = []
+    units = [u for u in re.split(r"[。\n；;]", answer or "") if u.strip()]
+    for sentence in re.split(r"[。！？!?；;]", reply or ""):
+        if PROMISE.search(sentence) or _HEDGED.search(sentence):
+            continue
+        parties = [p for p, rx in _ACTORS.items() if rx.search(sentence)]
+        if len(parties) != 1:
+            continue
+        party = parties[0]
+        for q in quantities(sentence):
+            if q[1] not in _TIME_UNITS:
+                continue
+            with_q = [u for u in units if any(same(q, k) for k in quantities(u))]
+            theirs = [u for u in units if _PARTIES[party].search(u)
+                      and any(k[1] in _TIME_UNITS and not same(q, k) for k in quantities(u))]
+            if with_q and theirs and not any(_PARTIES[party].search(u) for u in with_q):
+                out.append(f"“{sentence.strip()}”：按标准答案，{fmt(q)}不是{party}的时限")
+    return out
+
+
 _DENIED = re.compile(r"不需要|不用|不必|无需|不是|没有|用不着")    # "不需要住满一年": a number denied is not stated
 
 
@@ -359,6 +390,7 @@ def policy_problems(reply: str, answer: str, said: str = "") -> list[str]:
     problems += contradictions(reply, answer)
     problems += copies_for_originals(reply, answer)
     problems += denied_cases(reply, answer)
+    problems += misattributed_limits(reply, answer)
     problems += absolute_claims(reply, answer)
     problems += promised_times(reply, answer)
     problems += tier_mistakes(reply, answer, said)

@@ -340,3 +340,10 @@ def test_turning_the_person_away_is_shirking_getting_help_is_not():
         assert score_reply(reply, m, ["怎么办？"], use_model=False).skills["no_shirking"] is False, reply
     for reply in ("您先别急，在这儿等着，我去找领导过来一起看。", "受理后可以凭回执在网上查进度。"):
         assert score_reply(reply, m, ["怎么办？"], use_model=False).skills["no_shirking"] is True, reply
+
+
+def test_a_time_limit_given_to_the_wrong_party():
+    answer = "时限：单位应在15日内提出申请；单位不提出的，职工本人可在事发之日起2年内提出。材料：本人银行卡。"
+    assert policy_problems("您自己能申请，不过得在15天内。", answer)
+    assert policy_problems("单位不申请的，您自己两年内都能提。", answer) == []
+    assert policy_problems("单位应在15日内申请，拨到本人银行卡。", answer) == []     # 本人 of a document, not the party
