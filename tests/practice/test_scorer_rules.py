@@ -347,3 +347,15 @@ def test_a_time_limit_given_to_the_wrong_party():
     assert policy_problems("您自己能申请，不过得在15天内。", answer)
     assert policy_problems("单位不申请的，您自己两年内都能提。", answer) == []
     assert policy_problems("单位应在15日内申请，拨到本人银行卡。", answer) == []     # 本人 of a document, not the party
+
+
+def test_materials_already_handed_in_are_not_asked_for():
+    assert not checklist_applies("证件多久能拿到？", ANSWER, "材料我昨天已经交了。大概多久能拿到？")
+    assert checklist_applies("证件丢了怎么补办？", ANSWER, "补证要带什么材料？")
+
+
+def test_a_kind_of_material_told_by_its_kind_or_an_example():
+    answer = "材料：本人身份证；能证明劳动关系的材料，如劳动合同、工资流水等；近期2寸照片2张。"
+    assert missing_items("带身份证、劳动关系证明和两张照片。", answer) == []
+    assert missing_items("带身份证、工资流水，另外照片得带两张。", answer) == []
+    assert missing_items("带身份证和两张照片。", answer) == ["能证明劳动关系的材料，如劳动合同、工资流水等"]
