@@ -359,3 +359,13 @@ def test_a_kind_of_material_told_by_its_kind_or_an_example():
     assert missing_items("带身份证、劳动关系证明和两张照片。", answer) == []
     assert missing_items("带身份证、工资流水，另外照片得带两张。", answer) == []
     assert missing_items("带身份证和两张照片。", answer) == ["能证明劳动关系的材料，如劳动合同、工资流水等"]
+
+
+def test_what_they_should_have_done_and_lectures_are_blame():
+    m = Matter("faq", question="证件丢了怎么补办？", answer=ANSWER)
+    for reply in ("买车的时候就该问清楚，现在才来问也是您自己没注意。", "这么要紧的东西，怎么能弄丢呢。",
+                  "罚你总有罚你的道理，你先想想自己哪里做得不对。", "您是不是当时电话留错了？", "这种事早几年就该来问了。",
+                  "您来之前应该先看看指南。"):
+        assert score_reply(reply, m, ["要带啥？"], use_model=False).skills["no_blame"] is False, reply
+    for reply in ("来办的时候应该带上户口本和照片。", "办之前应该先在网上预约。", "您平时上班忙，想一次办好，我理解。"):
+        assert score_reply(reply, m, ["要带啥？"], use_model=False).skills["no_blame"] is True, reply
