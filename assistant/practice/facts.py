@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from assistant.practice.items import (asks_for_list, checklist_applies, item_keys, listed_items,  # noqa: F401
-                                     missing_items)
-from assistant.practice.numbers import cn_number, fmt, quantities, unmatched
+from assistant.practice.items import (ALIAS_GROUPS, asks_for_list, checklist_applies, item_keys,  # noqa: F401
+                                     listed_items, missing_items)
+from assistant.practice.numbers import cn_number, fmt, quantities, same, unmatched
 from assistant.replies.text import squash
 
 # "保证/肯定/今天就…": a sentence that promises; its numbers are scored as an overpromise, not as policy
@@ -30,15 +30,26 @@ MATERIALS = ("身份证", "户口簿", "户口本", "结婚证", "离婚证", "�
              "不动产权证", "居住证", "复印件", "原件", "证明", "公证", "完税", "工资流水", "学籍", "准迁证", "单位介绍信",
              "无犯罪记录")
 PLACES = ("派出所", "公积金中心", "民政", "街道", "社区", "残联", "税务", "法院", "银行", "公安", "婚姻登记处", "12333")
+# a sanction the reply threatens ("超过一个月再申报要交罚款"): named, not denied, it must be in the answer
+SANCTIONS = ("罚款", "罚金", "滞纳金", "违约金", "扣分", "拘留", "黑名单", "征信", "不良记录", "信用记录")
+_NOT_BEFORE = re.compile(r"(不|没|无|免|别)[^，。；！？]{0,4}$")
 _NEG_NEED = re.compile(r"(不用|不需要|不必|无需|没必要|用不着)(带|提供|交|准备|开)?(?P<x>[^，。；！？]{1,8})")
 _FREE = re.compile(r"免费|不收费|不要钱|不花钱")
 _FEE = re.compile(r"\d+\s*元|工本费|收费")
 
 
+def aliases(term: str) -> list[str]:
+    """``term`` and the everyday names of the same document (items.py's groups: 房产证 = 产权证 = 不动产权证书 …)."""
+    out = [term]
+    for group in ALIAS_GROUPS:
+        if term in group or any(g in term for g in group if len(g) >= 3):
+            out += [g for g in group if len(g) >= 3 or g == term]
+    return list(dict.fromkeys(out))
+
+
 def _answer_has(answer: str, term: str) -> bool:
     a = squash(answer)
-    alias = {"户口本": "户口簿", "出生证": "出生医学证明", "房产证": "不动产权证"}
-    return term in a or alias.get(term, "\0") in a
+    return any(t in a for t in aliases(term))
 
 
 _NO_NEED = re.compile(r"不用|不需要|不必|无需|没关系|用不着|不要求|不再要求|不收|免征|免费|可以不|也可以|也可|可先")
@@ -50,6 +61,8 @@ _SKIP_STEP = re.compile(r"(不用|不需要|不必|无需|用不着)(再)?(等|�
                         r"(?!担心|着急|急|跑|客气|怕|自带|回|您|你|操心)(?P<x>[^，。；！？]{2,8})")
 
 
+# steps a reply may say are skipped, named with a verb before them (登公告, 做公示, 走审批)
+_STEPS = ("公告", "公示", "审批", "审核", "备案", "公证", "体检", "面谈", "冷静期", "登报", "挂失", "核查", "调查")
 # "公告就不用等了": the step named before the no-need word
 _SKIPPED_BEFORE = re.compile(r"(?P<x>[^，。；！？\s]{2,6}?)(就|也|都)?(不用|不需要|不必|无需|用不着|免了)(再)?(等|走|做|办|交|带)?了")
 # "您还得先回原参保地开一份缴费凭证": a step required where the answer says it is not needed
@@ -61,12 +74,25 @@ def _clauses_with(text: str, term: str) -> list[str]:
     return [c for c in _CLAUSES.findall(text or "") if term in c]
 
 
+def _waived_case(reply: str, at: int, answer: str, term: str) -> bool:
+    """Whether the reply's sentence around ``at`` names the case of an answer sentence that waives ``term``."""
+    start = max(reply.rfind(p, 0, at) for p in "。！？；!?;")
+    ends = [e for e in (reply.find(p, at) for p in "。！？；!?;") if e >= 0]
+    sentence = squash(reply[start + 1:min(ends) if ends else len(reply)])
+    for k in re.split(r"[。\n]", answer or ""):
+        if term in k and _NO_NEED.search(k):
+            shared = (_grams(sentence) & _grams(squash(k))) - _grams(term) - {"不需", "需要", "不用"}
+            if len(shared) >= 2:
+                return True
+    return False
+
+
 def contradictions(reply: str, answer: str) -> list[str]:
     """"X不用带" / "不用等X" where the answer requires X, and "X必须…" where the answer says X is not needed or
     optional; a clause that asks or hedges ("是不是必须公证，以本市规定为准") states nothing."""
     out = []
     for term in REQUIREMENTS:
-        ans = _clauses_with(answer, term) or _clauses_with(answer, {"户口本": "户口簿", "房产证": "不动产权证"}.get(term, "\0"))
+        ans = next((found for t in aliases(term) if (found := _clauses_with(answer, t))), [])
         if not ans:
             continue
         optional = any(_NO_NEED.search(c) for c in ans)
@@ -98,8 +124,12 @@ def contradictions(reply: str, answer: str) -> list[str]:
                 out.append(f"“{c}”与标准答案不符：标准答案说明{n.group(0)}")
     for m in _SKIP_STEP.finditer(reply):
         x = m.group("x")
-        term = next((x[:n] for n in range(len(x), 1, -1) if x[:n] in a and (n >= 3 or n == len(x))), "")
-        if term and term not in REQUIREMENTS and not any(_NO_NEED.search(c) for c in _clauses_with(answer, term)):
+        term = next((x[:n] for n in range(len(x), 1, -1) if x[:n] in a and (n >= 3 or n == len(x))), "") \
+            or next((x[i:] for i in range(1, min(len(x) - 1, 2)) if x[i:] in a and x[i:] in _STEPS), "")   # 登公告: 公告
+        # required unless every mention in the answer waives it (补证要公告；换证不需要公告: still required), or the
+        # reply speaks of the case that waives it ("要是只是损坏了，那是换证，不用公告")
+        if term and term not in REQUIREMENTS and not all(_NO_NEED.search(c) for c in _clauses_with(answer, term)) \
+                and not _waived_case(reply, m.start(), answer, term):
             out.append(f"“{m.group(0)}”与标准答案不符：标准答案要求{term}")
     return out
 
@@ -107,7 +137,8 @@ def contradictions(reply: str, answer: str) -> list[str]:
 _ABSOLUTE = re.compile(r"只有|只能|必须|一律|都得|就得|得回|什么.{0,3}都(能|可以)|没有固定|也没事|没事|就能全|一次性把|当面|就能恢复|以后再说"
                        r"|缺了就是|就是办不了|一直有效|不用挂失|都不影响")
 _MODAL = re.compile(r"只有|只能|必须|一律|都得|就得")     # how strongly it is said, not what is said
-_HEDGED = re.compile(r"是不是|是否|要不要|以.{0,8}为准|可能|一般|我帮您问|核实")
+# a clause that asks or leaves it to be checked states nothing; 一般/大多/差不多 still state the rule ("一般不能改名")
+_HEDGED = re.compile(r"是不是|是否|要不要|以.{0,8}为准|可能|我帮您问|核实")
 
 
 def absolute_claims(reply: str, answer: str) -> list[str]:
@@ -116,8 +147,13 @@ def absolute_claims(reply: str, answer: str) -> list[str]:
     a = squash(answer)
     calm = "。".join(x for x in re.split(r"[。！？!?；;]", reply) if not PROMISE.search(x))
     for c in _CLAUSES.findall(calm):
-        if not _ABSOLUTE.search(c) or _HEDGED.search(c):
+        m = _ABSOLUTE.search(c)
+        if not m or _HEDGED.search(c):
             continue
+        said = squash(c[m.start():m.end() + 1])
+        if any(len(_grams(squash(c)) & _grams(k)) >= 0.25 * len(_grams(squash(c))) for k in _clauses_with(a, said)):
+            continue        # the answer's own words: "同一套住房只能提取一次" said as "同一套房子只能提一次"
+        c = re.sub(r"^[^：:]{0,6}[：:]", "", c)      # "先说结论：…": a lead-in, not part of the rule
         core = squash(re.sub(r"您|你|我们|我|就|了|的|吧|呢", "", _MODAL.sub("", c)))
         grams = _grams(core)
         if grams and len(grams & _grams(a)) / len(grams) < 0.5:
@@ -240,6 +276,97 @@ def tier_mistakes(reply: str, answer: str, said: str = "") -> list[str]:
     return out
 
 
+_ORIGINAL = re.compile(r"(?P<who>代办人|受托人|监护人|委托人|代理人|本人)?(的)?(有效)?(居民)?(?P<noun>[^\s，、；：:。（）()]{1,6}?"
+                       r"(证|簿|本|书|合同|发票|执照))原件(?![^，、；。]{0,2}(或|及|和|、)[^，、；。]{0,4}复印件)")
+_THIRD = (r"(代办|代理|受托|监护|她|他|闺女|儿子|女儿|家属|家人|子女|孩子|亲属|父|母|爸|妈|老人|老伴|爱人|丈夫|妻子"
+          r"|弟|妹|哥|姐|朋友|亲戚|同事|孙|对方)")
+
+
+def copies_for_originals(reply: str, answer: str) -> list[str]:
+    """A document the answer asks for in the original ("受托人身份证原件") said to be enough as a copy ("您弟弟的身份证
+    复印件"); the person's own document is told apart from the proxy's by who is named before it."""
+    out = []
+    for m in _ORIGINAL.finditer(answer or ""):
+        noun, who = m.group("noun")[-3:], m.group("who") or ""
+        if who in ("代办人", "受托人", "监护人", "代理人"):
+            said = re.search(_THIRD + r"[^，。；]{0,4}" + re.escape(noun) + r"(的)?复印件", reply or "")
+        elif re.search(re.escape(noun) + r"[^，。；]{0,6}复印件", answer):
+            continue        # a copy of the same document is accepted elsewhere in the answer (委托人身份证原件或复印件)
+        else:
+            said = re.search(re.escape(noun) + r"(的)?复印件", reply or "")
+        if said and "原件" not in next(c for c in _CLAUSES.findall(reply) if said.group(0) in c):
+            out.append(f"“{said.group(0)}”与标准答案不符：标准答案要{m.group(0)}")
+    return out
+
+
+# a case said not to qualify ("二级的不行", "合同到期不续签…领不了") that the answer lets in
+_DENY = re.compile(r"不行|不能(?!不)|领不了|办不了|报不了|提不了|享受不了|不属于|不算|不符合|不可以|没(有)?资格|不给(办|报|领)")
+_UNMET = re.compile(r"不到|不满|不足|未满|未|没|过了|超过|逾期|过期|超期")
+_ANSWER_DENIES = re.compile(r"不予|不能|不得|不可|不符合|不属于|除外|不包括|不受理|无法|不再")
+_FILLER = re.compile(r"您|你|我们|我|这里|这儿|这边|那边|咱们|这个|那个|这种|那种|情况|现在|的|就|也|都|是|可|还|了|吧|呢|啊|所以|但|不过")
+
+
+def denied_cases(reply: str, answer: str) -> list[str]:
+    """A case the reply says does not qualify ("二级的不行", "合同到期不续签…领不了失业金") where the answer lists it
+    among those that do: the words before the denial (or the clause before, when the denial names nothing) found in
+    an answer sentence that denies nothing."""
+    out = []
+    units = [u for u in re.split(r"[。\n；;]", answer or "") if u.strip()]
+    for sentence in re.split(r"[。！？!?；;]", reply or ""):
+        if PROMISE.search(sentence):
+            continue
+        clauses = _CLAUSES.findall(sentence)
+        for i, c in enumerate(clauses):
+            d = _DENY.search(c)
+            if not d or _HEDGED.search(c) or _QUESTION.search(c):
+                continue
+            case = squash(_FILLER.sub("", c[:d.start()] + (c[d.end():] if d.group(0) in ("不属于", "不算") else "")))
+            if len(case) < 2 and i:
+                case = squash(_FILLER.sub("", clauses[i - 1]))
+            if _UNMET.search(case):
+                continue        # "不到年龄办不了": a case that does not meet the rule
+            hit = next((case[j:j + n] for n in range(min(len(case), 8), 1, -1) for j in range(len(case) - n + 1)
+                        if (n >= 3 or re.search(r"[一二三四五六七八九十\d]", case[j:j + n]) or case[j:j + n] in MATERIALS)
+                        and any(case[j:j + n] in squash(u) for u in units)), "")
+            # the answer sentence most like the case must let it in ("必须本人到场的事项：…，不能委托" does not)
+            best = max((u for u in units if hit and hit in squash(u)), key=lambda u: len(_grams(case) & _grams(squash(u))),
+                       default="")
+            if hit and not _ANSWER_DENIES.search(best):
+                out.append(f"“{c}”与标准答案不符：标准答案里{hit}是可以的")
+    return out
+
+
+# who a time limit is for: the person themselves or their employer
+_PARTIES = {"本人": re.compile(r"本人|自己|个人"), "单位": re.compile(r"单位|公司|老板|企业|厂里")}
+# in a reply, the party who acts (您自己能申请), not a qualifier of a document (本人银行卡, 单位的证明)
+_ACTORS = {"本人": re.compile(r"(自己|本人|个人)(?!银行|身份|账|名下|户口|签|的|到场|照片)"),
+           "单位": re.compile(r"(单位|公司|老板|企业|厂里)(?!的)")}
+_TIME_UNITS = ("日", "月", "年", "工作日", "周", "小时")
+
+
+def misattributed_limits(reply: str, answer: str) -> list[str]:
+    """A time limit the answer sets for one party given to another ("您自己能申请，不过得在30天内" where the answer
+    gives the employer 30日 and the person 1年)."""
+    out = []
+    units = [u for u in re.split(r"[。\n；;]", answer or "") if u.strip()]
+    for sentence in re.split(r"[。！？!?；;]", reply or ""):
+        if PROMISE.search(sentence) or _HEDGED.search(sentence):
+            continue
+        parties = [p for p, rx in _ACTORS.items() if rx.search(sentence)]
+        if len(parties) != 1:
+            continue
+        party = parties[0]
+        for q in quantities(sentence):
+            if q[1] not in _TIME_UNITS:
+                continue
+            with_q = [u for u in units if any(same(q, k) for k in quantities(u))]
+            theirs = [u for u in units if _PARTIES[party].search(u)
+                      and any(k[1] in _TIME_UNITS and not same(q, k) for k in quantities(u))]
+            if with_q and theirs and not any(_PARTIES[party].search(u) for u in with_q):
+                out.append(f"“{sentence.strip()}”：按标准答案，{fmt(q)}不是{party}的时限")
+    return out
+
+
 _DENIED = re.compile(r"不需要|不用|不必|无需|不是|没有|用不着")    # "不需要住满一年": a number denied is not stated
 
 
@@ -256,7 +383,14 @@ def policy_problems(reply: str, answer: str, said: str = "") -> list[str]:
     for term in MATERIALS + PLACES:
         if term in named and not _answer_has(answer, term) and term not in (said or ""):
             problems.append(f"提到了“{term}”，标准答案里没有")
+    for term in SANCTIONS:
+        if term in named and not _answer_has(answer, term) and term not in (said or "") and any(
+                not _NOT_BEFORE.search(named[max(0, m.start() - 6):m.start()]) for m in re.finditer(term, named)):
+            problems.append(f"说了会有“{term}”，标准答案里没有")
     problems += contradictions(reply, answer)
+    problems += copies_for_originals(reply, answer)
+    problems += denied_cases(reply, answer)
+    problems += misattributed_limits(reply, answer)
     problems += absolute_claims(reply, answer)
     problems += promised_times(reply, answer)
     problems += tier_mistakes(reply, answer, said)
@@ -268,16 +402,18 @@ def policy_problems(reply: str, answer: str, said: str = "") -> list[str]:
 
 _OFFER = re.compile(r"核实|核对|确认|查一下|查查|查清|问一下|问问|问清|请示|咨询|联系|转给|转交|转到|记下|登记|回复您|答复您|回电|告诉您"
                     r"|帮您(查|问|找|联系|打听|了解)|打听|了解清楚|弄清楚|负责的(科室|部门|同事)|业务科室")
-_RULE = re.compile(r"需要(带|提供|准备|满足|交)|要带|得带|必须|只要|就能|就可以办|可以办|不能办|办不了|不符合|符合条件|规定是|规定要"
-                   r"|就得|都得|重新办|从头算|不用[^，。]{0,3}同意|不需要[^，。]{0,3}同意")
+_RULE = re.compile(r"需要(带|提供|准备|满足|交)|要带|得带|带上|带好|必须|只要|就能|就可以办|可以办|不能办|办不了|不符合|符合条件|规定是|规定要"
+                   r"|就得|都得|重新办|从头算|不用[^，。]{0,3}同意|不需要[^，。]{0,3}同意|不收费|免费|当场(上|办|发|出|拿|领)")
 
 
 _REFER = re.compile(r"(去|找|到|打|跟|问|联系)[^，。！？]{0,10}(局|中心|银行|派出所|窗口|机构|单位|网点|社区|街道|12345|12333|热线|部门|公司|处"
-                    r"|残联|民政|医保|人社|社保|税务|公安|法院|信访|居委会?|村委会?|办事处)"
+                    r"|残联|民政|医保|人社|社保|税务|公安|法院|信访|居委会?|村委会?|办事处|交警|交管|车管所|出入境|公证处|市场监管)"
                     r"|(打电话|去|帮您|给您|替您|我来)问")
 
 
-_SELF = re.compile(r"自己|您回去|你回去|想办法")       # "您回去自己上网查查吧": no offer, the person is left to it
+# "您回去自己上网查查吧", "你去别的地方问问吧": no offer, the person is left to it
+_SELF = re.compile(r"自己|您回去|你回去|想办法|别的(地方|部门|窗口)|别处|其他(地方|部门|窗口)")
+_WAIT = re.compile(r"稍等|等我|等一下|等一会")      # "您稍等我一分钟": the clerk's own minute, not a rule
 _UNSURE = re.compile(r"可能|不确定|不清楚|要核实|需要核实|以.{0,6}为准|没写|没有写|资料里没有|不能乱说|不敢|没有准确|没有确切|不掌握"
                      r"|手头没有|怕说错|不能随便")
 
@@ -286,10 +422,12 @@ def not_in_kb_ok(reply: str, said: str = "") -> bool:
     """Says no rule as fact (no numbers, materials or conditions of its own) and offers to check, or says where to
     ask. An offer is the clerk's ("我帮您问一下"), not the person sent to find out alone ("您自己上网查查吧"); a rule
     word inside a question or the offer itself ("核实清楚要带什么") states no rule."""
-    stated = set(unmatched(quantities(reply), said_quantities(said)))
     clauses = _CLAUSES.findall(reply or "")
+    stated = set(unmatched(quantities("。".join(c for c in clauses if not _WAIT.search(c))), said_quantities(said)))
     offered = any((_OFFER.search(c) or _REFER.search(c)) and not _SELF.search(c) for c in clauses)
     hedged = _UNSURE.search(reply)
-    ruled = any(_RULE.search(c) and not (_OFFER.search(c) or re.search(r"什么|哪|多久|吗|收不收|要不要", c)) for c in clauses)
+    # a promise ("保证您去了当天就能换好") is scored as an overpromise, not as a rule stated
+    ruled = any(_RULE.search(c) and not (_OFFER.search(c) or (PROMISE.search(c) and _PERSONAL.search(c)) or re.search(r"什么|哪(?!个)|多久|吗|收不收|要不要", c))
+                for c in clauses)
     asserts = bool(stated) or (ruled and not hedged)
     return offered and not asserts

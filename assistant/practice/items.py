@@ -25,6 +25,9 @@ _CITIZEN_HOW = re.compile(r"(咋|怎么|如何)(个)?(办|弄|上|申请|补|挂
 _CITIZEN_OTHER = re.compile(r"多久|多长时间|几天|多少天|什么时候|快点|加急|能不能(先|快)|先(给|帮)?(我)?(办|收)|通融|可以先")
 
 
+_HANDED_IN = re.compile(r"(已经|昨天|前天|上次|之前|都)[^，。？！]{0,3}(交|递|提交|送)(了|过|上去)")
+
+
 def asks_for_list(question: str) -> bool:
     return bool(_ASKS_LIST.search(question or "")) and not _NOT_LIST.search(question or "")
 
@@ -35,7 +38,9 @@ def checklist_applies(question: str, answer: str, said: str = "") -> bool:
     for the list."""
     if not listed_items(answer):
         return False
-    if said and _CITIZEN_ASKS.search(said):
+    # "材料我昨天已经交了": materials already handed in are not asked for
+    asked = "。".join(c for c in re.split(r"[，。！？；,!?;]", said or "") if not _HANDED_IN.search(c))
+    if said and _CITIZEN_ASKS.search(asked):
         return True
     if said and _CITIZEN_HOW.search(said):     # "怎么办" asks for the steps only where the FAQ is about steps
         return asks_for_list(question)
@@ -185,8 +190,8 @@ def _named(reply: str, key: str, item: str, others: list[str]) -> bool:
     of "租赁合同" is not the 劳动合同 an item asks for, while "合同带上" or "签好的合同" may be."""
     if key not in reply:
         return False
-    if len(key) > 2:
-        return True
+    if len(key) > 2 or key in _ANY_PHOTO:
+        return True          # a photo is a photo, whatever it is called before (双人合影照, 两寸照片)
     for m in re.finditer(re.escape(key), reply):
         before = reply[max(0, m.start() - 2):m.start()]
         if not before or before in item or before[-1] in _LOOSE_BEFORE:
@@ -196,6 +201,7 @@ def _named(reply: str, key: str, item: str, others: list[str]) -> bool:
     return False
 
 
+_ANY_PHOTO = ("照片", "合影", "相片", "合照")
 _LOOSE_BEFORE = set("、，,。：:；;带交上拿和及的与或是把份张")
 
 
@@ -206,6 +212,8 @@ def _covered(reply: str, item: str, others: list[str]) -> bool:
     body = _CONDITION.sub("", item)
     subs = [x for x in re.split(r"[，,](?![^（]*）)", body) if x.strip()]
     if len(subs) >= 2:
+        if any(x.startswith("如") for x in subs[1:]):      # "能证明劳动关系的材料，如劳动合同、工资流水…": the kind, or an example
+            return any(_covered(reply, re.sub(r"^如|等$", "", x), others) for x in subs)
         if any(_CONDITION.match(x) or x.startswith("或") for x in subs[1:]):
             return any(_covered(reply, x, others) for x in subs)
         return all(_covered(reply, x, others) for x in subs if "如有" not in x)

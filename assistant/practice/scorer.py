@@ -13,9 +13,9 @@
 - 按处置卡: for a risk: safety first, calm, no arguing, the person the card says to call, and no promise of an
   outcome (the cards: 不承诺做不到的事, 不私下承诺结果).
 
-The rules were tuned on labelled/practice/tune.jsonl, final.jsonl and final2.jsonl (replies written by people who had
-not read this file), so their figures are optimistic; the figure that counts is a set written after tuning
-(``bench practice --set``).
+The rules were tuned on labelled/practice/tune.jsonl, final.jsonl, final2.jsonl and final3.jsonl (replies written by
+people who had not read this file), so their figures are optimistic; the figure that counts is a set written after
+tuning (``bench practice --set``).
 """
 from __future__ import annotations
 
@@ -211,25 +211,48 @@ def protocol_problems(reply: str, kind: str, *, promised: bool | None = None) ->
 
 
 # --- 越权承诺 and 指责 beyond the tone check -------------------------------------------------------------------
-_OUTCOME = re.compile(r"办下来|办好|办成|做出来|安置|到位|解决|结清|排上|拿到|领到|拿证|领证|通过|批|认成|认定|发给|发到|补上|补给|搞定|到账|转好|问题都不会有|绿色通道"
+_OUTCOME = re.compile(r"办下来|开出来|补出来|批下来|办出来|办好|办成|做出来|安置|到位|解决|结清|排上|拿到|领到|拿证|领证|通过|批|认成|认定|发给|发到|补上|补给|搞定|到账|转好|问题都不会有|绿色通道"
                       r"|办得了|能办|能领|能拿|能过|能报|报销|恢复|道歉|停业|整改|落实|撤销|退回|不影响|接上|免了|扣光|取出来|拿到手|先办了|特批")
 _HEDGE = re.compile(r"以.{0,8}为准|要看|不能保证|没法保证|无法保证|不一定|审核.{0,4}(决定|说了算)|尽量|争取")
 _BLAME = re.compile(r"下回(自己)?注意|自己注意|(怎么|为什么|咋)(不|没)(先|早|提前)?|早(该|干嘛)|谁让|你自己(没|不)|(你|你们)最好(还是)?"
                     r"|才.{0,4}就想|上次不是(跟你|和你)?(说|讲)|说过(多少遍|了)|跟你说了|不戴|没看清|不看清|不听|看不住|这么.{0,8}都能|吵也没用|你吵"
                     r"|干嘛不|(您|你)还.{0,4}信了|天天播|是不是真|心里清楚|比你.{0,3}的人多了|不算太少|再想想吧|怎么不看看|(写|说|贴|标|印|讲)得清清楚楚"
-                    r"|着急也没用|急也没用|有什么好|还好意思|至于吗|想开点|别想不开|不上心|都记不住|乱试|这么在意|在意干嘛|自己多回去|也太")
-_SHIRK = re.compile(r"(我们|这儿|这里|我这)[^，。]{0,4}(办不了|管不了|不管|没法办|不办)|你自己去|不归我们|不是我们(这儿|这里)?(的事|管|办)|你(去|得去)?问(别人|别处|他们|.{1,6}那边|.{1,4}去)"
+                    r"|着急也没用|急也没用|有什么好|还好意思|至于吗|想开点|别想不开|不上心|都记不住|乱试|这么在意|在意干嘛|自己多回去|也太"
+                   # what they should have done before (当初就该…, 早几年就该来问, 来之前应该先看看), and lectures
+                   r"|(当初|平时|当时|那时候|早几年|早点|早就)[^，。？！]{0,8}(就)?(该|不该|应该)|的时候就(该|不该|应该)"
+                   r"|来之前(就)?(应该|该)(先)?(看|问|查)|就不该|拖到现在|现在才想起|也晚了|有点晚了"
+                   r"|怎么能(弄丢|丢|说这种话|这么)|自己没(看|注意|问|留意)|没看仔细|自己(平时)?也得|别光怪|想想自己|做得不对|总有.{0,6}的道理"
+                   r"|是不是[^，。？]{0,10}(没说清楚|留错|填错|写错|搞错)|不是过家家|再好好(想想|考虑)|闹事|(您|你)想多了|来干嘛|(您|你)也体谅"
+                   r"|怎么还跟")
+_SHIRK = re.compile(r"(我们|这儿|这里|我这)[^，。]{0,4}(办不了|管不了|处理不了|解决不了|(?<!先)(?<!暂时)不管|没法办|(?<!先)不办)|你自己去|不归我们|不是我们(这儿|这里)?(的事|管|办)|你(去|得去)?问(别人|别处|他们|.{1,6}那边|.{1,4}去)"
                     r"|(回去)?等通知吧|自己(去)?(上网|网上)?查|你去找|(我们|我|这儿|这里)[^，。]{0,3}说不(清|了|准)|不归我管|只管|不是办这个|跟我说没用"
-                    r"|(直接)?找他们去|你去[^，。]{0,10}问吧|你打\d+吧|^这个去[^，。]{1,8}问|改天再来|下一位[。！]?$")
+                    r"|(直接)?找他们去|你去[^，。]{0,10}问吧|你打\d+吧|^这个去[^，。]{1,8}问|改天再来|下一位[。！]?$"
+                    r"|别找我|忙着呢|不是我说了算|(我们|这儿|这里|我这)[^，。]{0,4}不太?清楚|(你|您)(去|得去)问[^，。]{1,8}吧"
+                    r"|(你|您)(直接)?打[^，。]{1,8}去[。！]?$|(你|您)直接打[^，。]{1,8}电话吧")
 
 
+# the tone check's 推诿 on the clerk's own step ("我去找领导") or on telling how to follow progress ("凭回执在网上查进度")
+_OWN_STEP = re.compile(r"^我(去|来|帮|给|马上|现在)|查进度")
 _OWN_ACTION = re.compile(r"转交|登记|回电|告诉您|跟进|写给您|记下|报上去|反映上去|如实")
 _GUARANTEE = re.compile(r"保证|包(您|你)|打包票|特批|私下(跟|和)?(您|你)?(说|讲|承诺|保证)")
 # an outcome promised as a capability: 肯定能排上, 一定会批
 _CAN = re.compile(r"(保证|肯定|一定|绝对)(能|会|可以)(?!理解|明白|感觉|觉得|想到|遇到|碰到)")
 # an exception granted by the clerk: pulling strings, special handling, paying out before the rule allows
 _EXCEPTION = re.compile(r"特批|给(您|你)免了|通融|特殊处理|特事特办|打(个|声)?招呼|开(个)?口子|走(个)?后门|先发着|直接给(您|你)改")
-_GUESS_WISH = re.compile(r"(肯定|一定|应该|估计|想必)(是)?(也)?(很|挺|特别)?(想|希望|盼|不想|怕|担心)")
+# what the citizen is advised to do themselves: "建议您…跟新公司先打个招呼" pulls no strings
+_ADVISED = re.compile(r"(建议|劝)(您|你)|(您|你)(可以|最好|不妨|也可以|先)")
+
+
+def _TOLD_TO(reply: str, m: re.Match) -> bool:
+    start = max(reply.rfind(p, 0, m.start()) for p in "。！？；!?;")
+    before = reply[start + 1:m.start()]
+    clause = re.split(r"[，,]", before)[-1]
+    return bool(_ADVISED.search(before)) and "我" not in clause and "打" in m.group(0)
+
+
+# sitting with the person and working it out together ("我陪您…之后再一起想办法") is the clerk's own action, no result
+_TOGETHER = re.compile(r"一起想办法|一起想想办法|(再|慢慢)?想想办法|一起商量|陪(着)?(您|你)")
+_GUESS_WISH = re.compile(r"(肯定|一定|应该|估计|想必)(是)?(也)?(很|挺|特别)?(想|希望|盼|不想|怕|担心|觉得|感觉|感到|认为|以为)")
 
 
 def _without_guesses(reply: str) -> str:
@@ -251,13 +274,15 @@ def overpromises(reply: str, pattern_flags: set[str], answer: str = "") -> bool:
     (转交、回电、跟进) is fine, and so is a time limit the FAQ answer gives ("事实清楚的15日内就能出结果")."""
     if "越权承诺" in pattern_flags:
         return True
-    if _EXCEPTION.search(reply):
+    if any(not _TOLD_TO(reply, m) for m in _EXCEPTION.finditer(reply)):
         return True   # waiving a rule is never the clerk's to promise, hedged or not
     known = quantities(answer) if answer else set()
     for sentence in re.split(r"[。！？!?；;]", reply):
         if _HEDGE.search(sentence) or re.search(r"不到|不能|没法|办不|拿不", sentence):
             continue
         promise = PROMISE.search(sentence)
+        if promise and _TOGETHER.search(sentence) and not re.search(r"保证|肯定|一定|绝对|包(您|你)|打包票", sentence):
+            promise = None
         if promise and known and quantities(promise.group(0)) and not unmatched(quantities(promise.group(0)), known) \
                 and not PROMISE.search(sentence[:promise.start()] + sentence[promise.end():]):
             promise = None    # the answer's own time limit, said as it is
@@ -280,13 +305,15 @@ def score_reply(reply: str, matter: Matter, citizen: list[str] | None = None, *,
     reply = (reply or "").strip()
     said = " ".join(citizen or [])
     flags = check_tone(reply, use_model=use_model) if reply else []
-    patterns = {f.category for f in check_tone(reply, use_model=False)} if reply else set()
+    patterns_flags = check_tone(reply, use_model=False) if reply else []
+    patterns = {f.category for f in patterns_flags}
     cats = {f.category for f in flags}
     s = Score(skills={}, tone=flags)
     no_blame = "指责" not in cats and not _BLAME.search(reply)
     # judged on its own: "跑了五趟您肯定很累很委屈，可您也别想不开…" acknowledges, and argues (scored elsewhere)
     s.skills["need_acknowledged"] = acknowledges(reply)
-    s.skills["no_shirking"] = "推诿" not in patterns and not _SHIRK.search(reply)
+    s.skills["no_shirking"] = not any(f.category == "推诿" and not _OWN_STEP.search(f.span) for f in patterns_flags) \
+        and not _SHIRK.search(reply)
     s.skills["no_blame"] = no_blame
     calm = _without_guesses(reply)
     promised = overpromises(calm, {f.category for f in check_tone(calm, use_model=False)} if calm != reply else patterns,

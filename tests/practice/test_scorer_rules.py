@@ -161,6 +161,67 @@ def test_not_in_kb_the_clerk_offers_the_person_is_not_left_alone():
     assert not not_in_kb_ok("要带身份证和照片，我帮您再问问。")          # a rule stated, then an offer
 
 
+def test_a_document_named_by_its_everyday_name_is_in_the_answer():
+    answer = "居住证明（任选一项）：房屋产权证明、租赁合同。材料：户口簿。"
+    assert policy_problems("有房产证的带房产证，租房的带租赁合同，再带户口本。", answer) == []
+    assert policy_problems("带租赁合同和结婚证。", answer)                # a document the answer does not ask for
+
+
+def test_a_spoken_fee_is_one_number():
+    assert quantities("费用二十块。") == {(20.0, "元")} and quantities("收费三十五元") == {(35.0, "元")}
+
+
+def test_a_rule_said_in_the_answers_own_words_is_not_too_absolute():
+    answer = "时限：签约后1年内申请，同一套车位只能登记一次。说明：试用期也必须参保。"
+    assert policy_problems("签约后一年内来，同一个车位只能登一次。", answer) == []
+    assert policy_problems("先说结论：试用期也必须参保。", answer) == []
+    assert policy_problems("这个只能本人来办。", answer)                  # 只能 said of something else
+
+
+def test_a_sanction_the_answer_does_not_name_is_wrong():
+    answer = "时限：出生后一个月内申报；超过时限仍可申报，需补充说明。"
+    assert policy_problems("超过一个月再申报要交罚款。", answer)
+    assert policy_problems("超过一个月也能报，不会罚款，补个说明就行。", answer) == []
+    assert policy_problems("您说的那笔罚款，复议时一起说。", answer, "他们罚款了两千。") == []
+
+
+def test_a_copy_where_the_answer_asks_for_the_original():
+    answer = "材料：授权委托书；委托人身份证原件或复印件；受托人身份证原件。"
+    assert policy_problems("带委托书、您的身份证复印件、您妹妹的身份证复印件。", answer)
+    assert policy_problems("带委托书、您的身份证复印件、您妹妹的身份证原件。", answer) == []
+    assert policy_problems("带营业执照复印件。", "材料：营业执照原件；申请书。")
+
+
+def test_a_hedge_still_states_the_rule():
+    answer = "条件：本人及配偶在本市无自有住房。材料：身份证。"
+    assert policy_problems("一般只要您本人在本市没有房就行。", answer)         # 一般 does not excuse a condition half told
+    assert policy_problems("是不是只看您本人，以本市规定为准，我帮您问。", answer) == []
+
+
+def test_saying_a_required_step_is_skipped_is_wrong_unless_for_the_case_that_waives_it():
+    answer = "补办：带身份证提交申请，登记机构发布遗失公告，公告期10个工作日。\n损坏换新：带损坏的证申请换发，不需要公告。"
+    assert policy_problems("我给您想想办法，不用登公告，带身份证来。", answer)
+    assert policy_problems("要是证只是损坏了，那是换新，不用公告。", answer) == []
+
+
+def test_a_case_the_answer_lets_in_said_not_to_qualify():
+    answer = ("条件：1. 缴费满1年；2. 非因本人意愿中断就业（被辞退、劳务期满单位不续用等）。\n"
+              "对象：等级为一级、二级的。\n必须本人到场的事项：面签、采集指纹，不能委托。")
+    assert policy_problems("劳务期满单位不续用是正常结束，领不了。", answer)
+    assert policy_problems("二级的不行，只有一级能领。", answer)
+    assert policy_problems("缴费不满1年的领不了。", answer) == []                  # a case that does not meet it
+    assert policy_problems("面签、采集指纹这些必须本人到场，不能委托。", answer) == []
+
+
+def test_not_in_kb_promises_waits_and_vague_referrals():
+    from assistant.practice.facts import not_in_kb_ok
+    assert not not_in_kb_ok("这个我们不管，你去别的地方问问吧。")          # nowhere named, no offer
+    assert not_in_kb_ok("这个归交警管，你去找交警问。")
+    assert not_in_kb_ok("我这儿没有准确规定，帮您查一下电话，您稍等我两分钟。")     # the clerk's own minutes
+    assert not_in_kb_ok("我帮您问一下车管所。您放心，我保证您去了当天就能换好。")   # a promise: scored as overpromise
+    assert not not_in_kb_ok("带上发票和身份证，去哪个派出所都能当场上牌。")      # rules stated as fact
+
+
 # --- 回应感受和需要 -------------------------------------------------------------------------------------------------
 def test_formulas_said_to_anyone_do_not_acknowledge():
     assert not acknowledges("您别急，带身份证来。")
@@ -251,3 +312,60 @@ def test_a_risk_reply_that_promises_an_outcome_breaks_the_card():
     bad = "我听到您很生气，您先坐下，我请值班长过来；这笔款我保证今天就给您打到账上。"
     s = score_reply(bad, m, ["今天不给钱我就砸了！"], use_model=False)
     assert s.skills["protocol_followed"] is False and any("承诺" in n for n in s.notes)
+
+
+def test_staying_calling_and_working_it_out_together_promise_no_result():
+    m = Matter("risk", kind="self_harm")
+    reply = ("我很担心您。一个人照顾老人，报销一次次被退，您一定觉得没有路了。我们先不管材料，您现在安全吗？"
+             "我让同事请值班长马上过来，我就在这儿陪着您。等您缓一缓，我陪您一起打12356，报销的事咱们之后再一起想办法。")
+    s = score_reply(reply, m, ["我撑不下去了，不想活了。"], use_model=False)
+    assert s.skills["no_overpromise"] is True and s.skills["protocol_followed"] is True
+    assert s.skills["no_shirking"] is True                       # 先不管材料: set aside, not turned away
+    bad = "您先坐下，我请值班长过来，您放心，报销的事我一定给您办好。"
+    assert score_reply(bad, m, ["不想活了。"], use_model=False).skills["no_overpromise"] is False
+
+
+def test_advising_the_citizen_to_tell_someone_is_no_exception():
+    m = Matter("not_in_kb", topic="开证明")
+    ok = "今天能不能拿到要看核实情况；建议您现在就去，同时跟新公司先打个招呼，看能不能宽限几天。"
+    assert score_reply(ok, m, ["明天就要交。"], use_model=False).skills["no_overpromise"] is True
+    bad = "您放心，我跟那边打个招呼，明天就能拿。"
+    assert score_reply(bad, m, ["明天就要交。"], use_model=False).skills["no_overpromise"] is False
+
+
+def test_turning_the_person_away_is_shirking_getting_help_is_not():
+    m = Matter("not_in_kb", topic="补证")
+    for reply in ("这种事我们窗口处理不了，你回去找社区吧。", "投诉别找我，你打12345去。", "能不能办不是我说了算，你去问值班长吧。",
+                  "认证的事您去问社区吧，我们这儿不太清楚。"):
+        assert score_reply(reply, m, ["怎么办？"], use_model=False).skills["no_shirking"] is False, reply
+    for reply in ("您先别急，在这儿等着，我去找领导过来一起看。", "受理后可以凭回执在网上查进度。"):
+        assert score_reply(reply, m, ["怎么办？"], use_model=False).skills["no_shirking"] is True, reply
+
+
+def test_a_time_limit_given_to_the_wrong_party():
+    answer = "时限：单位应在15日内提出申请；单位不提出的，职工本人可在事发之日起2年内提出。材料：本人银行卡。"
+    assert policy_problems("您自己能申请，不过得在15天内。", answer)
+    assert policy_problems("单位不申请的，您自己两年内都能提。", answer) == []
+    assert policy_problems("单位应在15日内申请，拨到本人银行卡。", answer) == []     # 本人 of a document, not the party
+
+
+def test_materials_already_handed_in_are_not_asked_for():
+    assert not checklist_applies("证件多久能拿到？", ANSWER, "材料我昨天已经交了。大概多久能拿到？")
+    assert checklist_applies("证件丢了怎么补办？", ANSWER, "补证要带什么材料？")
+
+
+def test_a_kind_of_material_told_by_its_kind_or_an_example():
+    answer = "材料：本人身份证；能证明劳动关系的材料，如劳动合同、工资流水等；近期2寸照片2张。"
+    assert missing_items("带身份证、劳动关系证明和两张照片。", answer) == []
+    assert missing_items("带身份证、工资流水，另外照片得带两张。", answer) == []
+    assert missing_items("带身份证和两张照片。", answer) == ["能证明劳动关系的材料，如劳动合同、工资流水等"]
+
+
+def test_what_they_should_have_done_and_lectures_are_blame():
+    m = Matter("faq", question="证件丢了怎么补办？", answer=ANSWER)
+    for reply in ("买车的时候就该问清楚，现在才来问也是您自己没注意。", "这么要紧的东西，怎么能弄丢呢。",
+                  "罚你总有罚你的道理，你先想想自己哪里做得不对。", "您是不是当时电话留错了？", "这种事早几年就该来问了。",
+                  "您来之前应该先看看指南。"):
+        assert score_reply(reply, m, ["要带啥？"], use_model=False).skills["no_blame"] is False, reply
+    for reply in ("来办的时候应该带上户口本和照片。", "办之前应该先在网上预约。", "您平时上班忙，想一次办好，我理解。"):
+        assert score_reply(reply, m, ["要带啥？"], use_model=False).skills["no_blame"] is True, reply
