@@ -19,7 +19,7 @@ from assistant.replies.checklist import TOPICS
 from assistant.replies.grounding import STOP_BIGRAMS, on_topic, source_text
 from assistant.replies.text import bigrams, squash
 from assistant.replies.vectors import embed_text, embed_texts
-from assistant.replies.verifier import Candidate, Verifier, features, missing_words
+from assistant.replies.verifier import FEATURES, Candidate, Verifier, features, missing_words
 from assistant.replies.verifier import load as load_verifier
 from assistant.retrieval.matters import named
 from assistant.retrieval.model import Hit, RetrievalResult
@@ -31,6 +31,8 @@ UNNAMED_MIN_COS = 0.82
 # an aspect-covering entry may replace the top one when it ranks within this many places
 ASPECT_WINDOW = 3
 MAX_RELATED = 2
+ASPECT_FOLLOW_CHARS = 10   # a follow-up this short (characters, punctuation aside) says little beyond its aspect
+ASPECT_FOLLOW_MIN = 0.3
 SHORT_TURN = 16
 GUIDANCE_MIN_SCORE = 3.0  # tune staff questions: the guide answers score >= 4, questions it does not cover <= 2
 GUIDANCE_WEIGHTS = (0.5, 2.0, 4.0, 0.25)   # words, heading cosine ×10, text cosine ×10, per rank
@@ -241,18 +243,34 @@ def off_matter(asked: str, chosen: Hit) -> bool:
     return bool(asked_m) and not any(m.named_in(about_text(chosen)[0]) for m in asked_m)
 
 
+def _aspect_follow_up(scored: list[tuple[float, Candidate, list[float]]], turn: str) -> int | None:
+    """"那要多久能办好" after "办居住证要带什么材料": a short follow-up that asks only another aspect of the same
+    matter. When exactly one candidate is about the matter, says what is now asked, and the verifier gives it at
+    least ``ASPECT_FOLLOW_MIN``, that entry is the answer even below the verifier's threshold (cross-validated on
+    the fitted questions: 8 more right answers, 1 more wrong, of 1,492)."""
+    if len(squash(re.sub(r"[\W_]", "", turn))) > ASPECT_FOLLOW_CHARS:
+        return None
+    i_applies, i_covered, i_follow = (FEATURES.index(n) for n in ("applies", "aspect_covered", "follow"))
+    fits = [i for i, (p, _, x) in enumerate(scored)
+            if x[i_applies] == 1 and x[i_covered] == 1 and x[i_follow] == 1 and p >= ASPECT_FOLLOW_MIN]
+    return fits[0] if len(fits) == 1 else None
+
+
 def _choose_verified(result: RetrievalResult, turn: str, asked: str, verifier: Verifier,
                      staying: Hit | None) -> Choice:
-    scored = sorted(((verifier.probability(x, missing_words(asked, c.hit)), c)
-                     for c, x in candidate_features(result, turn, asked, staying)), key=lambda pc: -pc[0])
+    scored = sorted(((verifier.probability(x, missing_words(asked, c.hit)), c, x)
+                     for c, x in candidate_features(result, turn, asked, staying)), key=lambda pcx: -pcx[0])
     out = Choice()
-    if scored and scored[0][0] >= verifier.threshold and not unheld_matters(asked, [c.hit for _, c in scored],
-                                                                          scored[0][1].hit) and not off_matter(asked, scored[0][1].hit):
-        p, c = scored[0]
+    pick = 0 if scored and scored[0][0] >= verifier.threshold else (_aspect_follow_up(scored, turn) if scored else None)
+    if pick is not None and pick > 0:
+        scored.insert(0, scored.pop(pick))
+    if pick is not None and not unheld_matters(asked, [c.hit for _, c, _ in scored],
+                                               scored[0][1].hit) and not off_matter(asked, scored[0][1].hit):
+        p, c, _ = scored[0]
         out.hit, out.cosine, out.verdict, out.probability = c.hit, c.cosine, check(asked, c.hit), p
-        out.related = [c.hit for _, c in scored[1:1 + MAX_RELATED]]
+        out.related = [c.hit for _, c, _ in scored[1:1 + MAX_RELATED]]
         return out
-    out.related = [c.hit for _, c in scored[:MAX_RELATED]]
+    out.related = [c.hit for _, c, _ in scored[:MAX_RELATED]]
     for hit in result.hits:   # policy passages (not FAQ, not staff guides) keep the rule check
         if hit.kind == "faq" or is_staff_material(hit):
             continue

@@ -222,6 +222,13 @@ def test_the_dialogue_bench_finds_the_citizens_numbers_itself():
     assert numbers_in({"turns": ["社保交了15年，2024年退休"]}) == []
 
 
+def test_a_short_aspect_follow_up_moves_to_the_entry_that_answers_it(engine):
+    """The issue's own example: materials, then "how long" — the time-limit entry answers, said aloud."""
+    _, s = engine.suggest("那要多久能办好？", ["办居住证需要带什么材料？"])
+    assert s.supported and "居住证" in first_source(s), s.request
+    assert re.search(r"15日|7个工作日", s.variants["窗口"]), s.variants["窗口"]
+
+
 def test_the_said_bench_scores_pieces_of_an_answer():
     from assistant.bench.said import answered, holds, words_extract
 
