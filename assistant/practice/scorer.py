@@ -13,7 +13,7 @@
 - 按处置卡: for a risk: safety first, calm, no arguing, the person the card says to call, and no promise of an
   outcome (the cards: 不承诺做不到的事, 不私下承诺结果).
 
-The rules were tuned on labelled/practice/tune.jsonl, final.jsonl, final2.jsonl and final3.jsonl (replies written by
+The rules were tuned on labelled/practice/tune.jsonl, final.jsonl, final2.jsonl, final3.jsonl and final4.jsonl (replies written by
 people who had not read this file), so their figures are optimistic; the figure that counts is a set written after
 tuning (``bench practice --set``).
 """
