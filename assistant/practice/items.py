@@ -29,14 +29,17 @@ _HANDED_IN = re.compile(r"(已经|昨天|前天|上次|之前|都)[^，。？！
 
 
 def asks_for_list(question: str) -> bool:
-    return bool(_ASKS_LIST.search(question or "")) and not _NOT_LIST.search(question or "")
+    """Any one of the FAQ question's parts asks for the list ("失业保险金怎么申领？能领多久？": the first does; its
+    其他 part asking how long does not undo that)."""
+    parts = [p for p in re.split(r"[？?，,；;。]", question or "") if p.strip()] or [question or ""]
+    return any(_ASKS_LIST.search(p) and not _NOT_LIST.search(p) for p in parts)
 
 
 def checklist_applies(question: str, answer: str, said: str = "") -> bool:
     """The answer has a list, and the citizen asked for it: in their own words when they said what they want (要带啥、
     先干啥后干啥), else by the FAQ's question. Asking only how long it takes, or for an exception, is not asking
     for the list."""
-    if not listed_items(answer):
+    if not listed_items(answer, said):
         return False
     # "材料我昨天已经交了": materials already handed in are not asked for
     asked = "。".join(c for c in re.split(r"[，。！？；,!?;]", said or "") if not _HANDED_IN.search(c))
@@ -45,6 +48,8 @@ def checklist_applies(question: str, answer: str, said: str = "") -> bool:
     if said and _CITIZEN_HOW.search(said):     # "怎么办" asks for the steps only where the FAQ is about steps
         return asks_for_list(question)
     if said and _CITIZEN_OTHER.search(said):
+        return False
+    if said and re.search(r"[？?]", said):    # they asked their own questions (多少钱？去哪儿办？), none for the list
         return False
     return asks_for_list(question)
 
@@ -69,6 +74,8 @@ def _split_list(body: str) -> list[str]:
     items = [i.strip(" ；;。\n") for i in re.split(r"[；;\n]", body) if i.strip(" ；;。\n")]
     if len(items) == 1:   # "材料：A、B、C等，以告知单为准": one sentence, items split at 、
         items = _split_dun(items[0])
+    if len(items) == 1 and "，" in items[0]:    # "材料：户口簿或…身份信息，本人到场"
+        items = [x for x in items[0].split("，") if x]
     return items
 
 
@@ -78,7 +85,41 @@ def _split_dun(body: str) -> list[str]:
     return [re.sub(r"等$", "", p) for p in parts if p]
 
 
-def listed_items(answer: str) -> list[str]:
+_SECTION = re.compile(r"(?m)^(?P<label>[^：:\n，。；]{2,8})[：:](?P<body>.+)$")
+# sections that tell about the matter, not a case of it to bring things for
+_NOT_CASE = re.compile(r"条件|时限|时间|地点|提醒|期限|费用|渠道|内容|对象|范围|方式|类型|含义|适用|责任|结算|前提|标准|限制|险种")
+_OBJECTS = re.compile(r"(?:带|提交|持|交)(?:上|齐|好)?(?P<body>[^。；：:，]{2,40}?)(?=到|去|向|申请(?!书|表)|办理|提出|换|。|；|，|$)")
+# what the citizen's words put them in, for choosing among case sections (随父落户 / 随母落户, 遗失补证 / 损坏换证)
+_SAID_AS = (("爸", "父"), ("妈", "母"), ("丢", "遗失补"), ("找不到", "遗失补"), ("坏", "损坏换"), ("破", "损坏换"))
+
+
+def _case_sections(answer: str) -> list[tuple[str, list[str]]]:
+    """Line sections "label：body" for a case of the matter (遗失补证：…带身份证…提交补证申请书；随父落户：出生医学证明、
+    父亲的身份证和户口簿，另需…) with what each says to bring: the objects of 带/提交/持, or the body's own list of
+    documents."""
+    out = []
+    for m in _SECTION.finditer(answer or ""):
+        if _NOT_CASE.search(m.group("label")):
+            continue
+        body = re.split(r"[；。]", m.group("body"))[0]
+        objs = [o.group("body") for o in _OBJECTS.finditer(body)]
+        mats = [x for o in objs for x in re.split(r"[、]|和", _protect(o))]
+        if not objs:
+            parts = [re.sub(r"^(另需|另外|还需|加带)", "", x) for x in re.split(r"[、，]|和", _protect(body))]
+            mats = parts if all(_MATERIAL_HEAD.search(re.sub(r"（[^）]*）", "", x)) for x in parts if x) else []
+        mats = [x.replace("\0", "、").strip() for x in mats if len(x.strip()) >= 2]
+        if mats:
+            out.append((m.group("label"), mats))
+    return out
+
+
+def _fits(label: str, said: str) -> int:
+    for a, b in _SAID_AS:
+        said = said.replace(a, b)
+    return sum(1 for ch in set(label) if ch in said)
+
+
+def listed_items(answer: str, said: str = "") -> list[str]:
     """What the FAQ answer lists for the citizen to do or bring: its steps (先挂失：… 再补办：…, 1. 申请：…) by their
     labels, its 材料 list item by item, and "带X、Y和Z" / "材料为X和Y" lists; notes that something is not needed are
     not items. A single "先X：" step is kept when the answer lists materials too (先挂失, then what to bring)."""
@@ -106,6 +147,10 @@ def listed_items(answer: str) -> list[str]:
     items += mats
     items = [i.strip(" ；;。\n") for i in items]
     items = [i for i in items if len(i) >= 2 and not _NOT_ITEM.search(re.sub(r"（[^）]*）", "", i))]
+    if len(items) < 2:     # an answer told case by case: the items of the case the citizen's words fit (else the first)
+        cases = _case_sections(answer)
+        if cases:
+            items = max(cases, key=lambda c: _fits(c[0], said or ""))[1]     # ties: the first
     if len(items) >= 2 and len(labelled) == 1 and labelled[0].group("first") == "先" and len(steps) < 2:
         items.insert(0, labelled[0].group("label"))
     return list(dict.fromkeys(items)) if len(items) >= 2 else []
@@ -271,7 +316,7 @@ def missing_items(reply: str, answer: str, said: str = "") -> list[str]:
     tell it."""
     told = "。".join(c for c in re.split(r"[，。；！？,;!?]", reply or "") if not _WAIVED.search(c))
     r = squash(told)
-    listed = listed_items(answer)
+    listed = listed_items(answer, said)
     items = [i for i in listed if _applies_to(i, said)]
     missing = [item for item in items if not _covered(r, item, [o for o in listed if o != item])]
     branches = [i for i in items if _CONDITION.match(i) and _BRANCH.match(i)]

@@ -13,7 +13,7 @@
 - 按处置卡: for a risk: safety first, calm, no arguing, the person the card says to call, and no promise of an
   outcome (the cards: 不承诺做不到的事, 不私下承诺结果).
 
-The rules were tuned on labelled/practice/tune.jsonl, final.jsonl, final2.jsonl and final3.jsonl (replies written by
+The rules were tuned on labelled/practice/tune.jsonl, final.jsonl, final2.jsonl, final3.jsonl and final4.jsonl (replies written by
 people who had not read this file), so their figures are optimistic; the figure that counts is a set written after
 tuning (``bench practice --set``).
 """
@@ -188,7 +188,26 @@ _NOW = re.compile(r"马上|立即|立刻|这就|现在就|赶紧")
 _SEND_AWAY = re.compile(r"回去|回家|改天|先走|下次再|回头|抽空|有空|过两天|等会儿再|自己打")
 
 
-def protocol_problems(reply: str, kind: str, *, promised: bool | None = None) -> list[str]:
+# a channel the citizen is told to use themselves ("您可以通过信访窗口、12345反映") is not the clerk contacting anyone
+_TOLD_CHANNEL = re.compile(r"^(您|你)(可以|也可以|自己|去|再去|赶紧|最好)|^(可以|建议)(您|你)?(通过|去|打|拨)")
+# the card's calls that hold for a case (120 已有伤害或服药时, 120 晕倒、呼吸困难、剧痛): what the citizen says of it
+_URGENT = {
+    "self_harm": ((r"120|急救|救护车", r"(吃|服|喝)(了|下)[^，。！？]{0,6}(药|农药)|割|流血|伤了自己"),),
+    "vulnerable": ((r"120|急救|救护车", r"喘不上气|呼吸困难|晕倒|抽搐|(心口|胸口|肚子)[^，。！？]{0,3}(疼|痛)得|剧痛|往下(滑|倒)|昏"),),
+    "violence": ((r"110|警察|报警", r"刀|凶器|动手|打人|砍|捅"),),
+}
+# asking the person to get on with the business now (签字、填表、补材料), not putting it aside (表先放着、等您好了再办)
+_BUSINESS_ASKED = re.compile(r"把[^，。]{0,6}(签|填)|签(个)?字|填(个)?表|先(签|填)")
+_DEFER = re.compile(r"放一放|放一边|先放|放着|先不|不谈|等您|改天|好了再|回头再|不急|别管")
+
+
+def _own_contacts(reply: str) -> str:
+    """The clauses in which the clerk (or a colleague) contacts or sends for someone; channels told to the citizen
+    are left out."""
+    return "。".join(c for c in re.split(r"[。！？；!?;]", reply) if not _TOLD_CHANNEL.search(c.strip()))
+
+
+def protocol_problems(reply: str, kind: str, *, promised: bool | None = None, said: str = "") -> list[str]:
     """What a risk reply misses of the card (knowledge/lexicons/protocol_cards.csv): steady the person and see to
     safety first, call whom the card names, no arguing or lecturing, do not send them away, and no promise of an
     outcome (the cards: 不承诺做不到的事, 不私下承诺结果, 不当场答复结论)."""
@@ -199,8 +218,16 @@ def protocol_problems(reply: str, kind: str, *, promised: bool | None = None) ->
         problems.append("承诺了做不到或不由自己决定的结果，处置卡要求不承诺、不私下许诺")
     if not (_SAFETY.search(reply) or acknowledges(reply) or _NOW.search(reply)):
         problems.append("没有先稳住对方、先顾安全")
-    if not re.search(_GET_HELP.get(kind, _GET_HELP["extreme"]), reply):
+    own = _own_contacts(reply)
+    if not re.search(_GET_HELP.get(kind, _GET_HELP["extreme"]), own):
         problems.append("没有按处置卡请人到场或联系相关方")
+    elif said:
+        for callee, when in _URGENT.get(kind, ()):
+            if re.search(when, said) and not re.search(callee, own):
+                problems.append(f"对方的情况按处置卡要立即联系{callee.split('|')[0]}，回复里没有")
+                break
+    if any(_BUSINESS_ASKED.search(c) and not _DEFER.search(c) for c in _clauses(reply)):
+        problems.append("风险当前还在让对方办业务（签字、填表、补材料），处置卡要求先停下业务")
     if _ARGUE.search(reply) or _BLAME.search(reply):
         problems.append("与对方争辩、说教或重复威胁的话")
     if _SEND_AWAY.search(reply):
@@ -334,7 +361,7 @@ def score_reply(reply: str, matter: Matter, citizen: list[str] | None = None, *,
         if not s.skills["policy_correct"]:
             s.notes.append("知识库里没有的事，不要当作规定说出来；应说明要核实，并提出帮对方查清或转给负责的部门")
     elif matter.type == "risk":
-        problems = protocol_problems(reply, matter.kind, promised=promised)
+        problems = protocol_problems(reply, matter.kind, promised=promised, said=said)
         s.skills["protocol_followed"] = not problems
         s.notes += problems
     if not reply:

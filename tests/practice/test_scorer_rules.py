@@ -369,3 +369,31 @@ def test_what_they_should_have_done_and_lectures_are_blame():
         assert score_reply(reply, m, ["要带啥？"], use_model=False).skills["no_blame"] is False, reply
     for reply in ("来办的时候应该带上户口本和照片。", "办之前应该先在网上预约。", "您平时上班忙，想一次办好，我理解。"):
         assert score_reply(reply, m, ["要带啥？"], use_model=False).skills["no_blame"] is True, reply
+
+
+CASES_ANSWER = ("可以。\n随母落户：出生医学证明、母亲的身份证和户口簿。\n"
+                "随父落户：出生医学证明、父亲的身份证和户口簿，另需具有资质的鉴定机构出具的亲子鉴定证明。\n地点：户籍窗口。")
+LOST_ANSWER = ("遗失补证：权利人带身份证到登记窗口提交补证申请书；登记机构发布公告，公告期15个工作日。\n"
+               "损坏换证：带身份证和损坏的证书申请换发。")
+
+
+def test_case_sections_give_the_items_of_the_citizens_case():
+    assert "亲子鉴定证明" in "".join(listed_items(CASES_ANSWER, "想让孩子随他爸落户"))
+    assert listed_items(LOST_ANSWER, "房本找不到了") == ["身份证", "补证申请书"]
+    assert checklist_applies("证书丢了怎么补办？", LOST_ANSWER, "房本找不到了，要带什么过来？")
+    assert listed_items("材料：户口簿或派出所可核实的身份信息，本人到场。\n时限：当场。") != []
+
+
+def test_list_asked_by_any_part_of_the_question_and_not_when_citizen_asked_other_things():
+    tiers = "申领：线上或到窗口办理，材料为身份证和银行卡。"
+    assert checklist_applies("失业金怎么申领？能领多久？", tiers, "能领多久？怎么申请？")
+    assert not checklist_applies("临时身份证怎么办理？", "材料：户口簿、身份证。", "临时身份证多少钱？今天能拿到吗？")
+
+
+def test_protocol_needs_the_clerks_own_contact_the_urgent_call_and_no_paperwork():
+    from assistant.practice.scorer import protocol_problems
+    said = "我来之前吃了一瓶安眠药。"
+    assert protocol_problems("您先别走，我陪您坐一会儿。值班长马上过来，我们一会儿一起打12356。", "self_harm", said=said)
+    assert not protocol_problems("我很担心您，我现在马上叫120，您先坐着别动，同事去请值班长过来。", "self_harm", said=said)
+    assert protocol_problems("换谁都着急。您可以通过信访窗口、12345反映，我把渠道写给您。", "extreme", said="明天去拉横幅")
+    assert protocol_problems("我马上叫120。趁救护车还没到，您先把这张表签个字。", "vulnerable", said="心口疼得厉害")
