@@ -238,3 +238,23 @@ def test_a_matter_reported_as_over_raises_no_flag(text):
 ])
 def test_a_past_matter_with_a_new_threat_still_fires(text, kind):
     assert kind in [f.kind for f in detect_risks(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "我老伴年初走了，家里就剩我一个，低保能不能申请？",
+    "闺女住院花了十几万，家里掏空了，有没有什么救助政策",
+    "我爸躺床上好几年了，下不了楼，今年的养老金认证怎么认证",
+    "那要是证件被水泡坏了呢",
+])
+def test_a_service_question_from_hardship_is_answered_not_carded(text):
+    # the learned tiers alone do not turn a question about a service into a card (risk.ASKS_SERVICE)
+    assert detect_risks(text) == []
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("孩子烧到四十度突然抽过去了，人就在门口，怎么办！", "vulnerable"),
+    ("我晓得你家娃在哪个学校念书，你自己掂量", "violence"),
+    ("我要是走了，抚恤金能不能给我闺女，反正我也决定了不想活了", "self_harm"),
+])
+def test_an_emergency_or_threat_phrased_as_a_question_still_fires(text, kind):
+    assert kind in [f.kind for f in detect_risks(text)]
