@@ -11,6 +11,7 @@ import time
 from assistant.config import Settings
 from assistant.privacy import mask, without_numbers
 from assistant.replies.composer import compose
+from assistant.replies.lexicons import guide_questions
 from assistant.replies.llm import LLMComposer, compose_with_fallback
 from assistant.replies.model import Suggestion
 from assistant.replies.selection import choose, remember_questions, staff_material_title
@@ -70,7 +71,7 @@ class ReplyEngine:
         """Load what the first suggestion would otherwise wait for: the index, the models, the FAQ questions'
         sentence vectors (the verifier compares the last turn with them)."""
         questions = [q for c in self.retriever.state().chunks if c.kind == "faq" for q in c.questions[:4]]
-        remember_questions(questions)
+        remember_questions(questions + [q for qs in guide_questions().values() for q in qs])
         if self.llm is not None:
             # the HTTP client (langchain-openai's import) is built now: inside the first question's deadline it
             # took longer than the deadline on a busy machine, and each such failure counts against the breaker

@@ -121,3 +121,20 @@ def protocol_cards(folder: Path = LEXICON_DIR) -> dict[str, dict[str, tuple[str,
         if not (parts["say"] and parts["call"]):
             raise LexiconError(f"protocol_cards.csv 缺少 {kind} 的“现在就说”(say) 或“立即联系”(call) 行：请补上后重试。")
     return {k: {p: tuple(v) for p, v in parts.items()} for k, parts in cards.items()}
+
+
+@lru_cache(maxsize=4)
+def guide_questions(folder: Path = LEXICON_DIR) -> dict[str, tuple[str, ...]]:
+    """Guide section heading -> questions staff ask that the section answers (guide_questions.csv).
+
+    Optional: without the file, staff questions are matched on the guide's own words only. Trainers who add a
+    section to the guide add a few questions for it here, in the words their colleagues use."""
+    path = folder / "guide_questions.csv"
+    if not path.exists():
+        return {}
+    out: dict[str, list[str]] = {}
+    for i, r in enumerate(read_rows(path), start=1):
+        if not r.get("section") or not r.get("question"):
+            raise LexiconError(f"guide_questions.csv 第 {i} 条缺少 section 或 question：两列都要填写。")
+        out.setdefault(r["section"], []).append(r["question"])
+    return {k: tuple(v) for k, v in out.items()}

@@ -74,7 +74,9 @@ class Hit:
             number = f" 第{int(ordinal) + 1}条" if ordinal.isdigit() else ""
             parts.append(f"{self.category or '问答'}{number}")
         elif self.clause:
-            parts.append(self.clause)
+            # a bare enumerator ("（四）") says little when the heading it opens says more ("（四）引导依法逐级走访")
+            last = self.heading_path.split(" > ")[-1].strip() if self.heading_path else ""
+            parts.append(last if last.startswith(self.clause) and len(last) <= 40 else self.clause)
         elif self.heading_path:
             parts.append(self.heading_path.split(" > ")[-1])
         if self.page:

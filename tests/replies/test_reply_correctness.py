@@ -153,6 +153,24 @@ def test_a_staff_question_gets_the_guide_not_a_citizen_reply(engine, question):
     assert not knowledge_gap(result.refused, s)   # what the query log stores and the page shows: not a gap
 
 
+def test_a_staff_question_in_everyday_words_finds_its_section(engine):
+    # few of its words are in the guide; the section's typical questions (guide_questions.csv) carry it
+    result, s = engine.suggest("上访的人非要跳过区里直接去省里，我咋跟他说")
+    assert s.mode == "staff" and s.citations
+    assert "逐级" in s.citations[0].text
+
+
+def test_every_typical_staff_question_names_a_section_of_the_shipped_guide():
+    from assistant.config import PROJECT_ROOT
+    from assistant.replies.lexicons import guide_questions
+
+    guide = (PROJECT_ROOT / "knowledge" / "guide" / "窗口沟通指南.md").read_text(encoding="utf-8")
+    headings = {line.lstrip("#").strip() for line in guide.splitlines() if line.startswith("#")}
+    by_section = guide_questions()
+    assert by_section and set(by_section) <= headings
+    assert all(len(qs) >= 3 for qs in by_section.values())
+
+
 def test_a_staff_question_that_carries_a_red_flag_keeps_the_card_beside_the_guidance(engine):
     result, s = engine.suggest("群众跟我说不想活了，我第一句话应该怎么回应他")
     assert s.mode == "staff" and s.guidance and s.citations
