@@ -8,6 +8,8 @@ _ID = re.compile(r"(?<![0-9A-Za-z])(?:[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})[- ]?(\d{7,8})(?!\d)")
 _CARD = re.compile(r"(?<![\d*])\d(?:[ -]?\d){15,18}(?![\d*])")
+# a Chinese input method in full-width mode types １３８１２３４５６７８: the same number, which the patterns above miss
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def _id(m: re.Match) -> str:
@@ -24,11 +26,12 @@ def mask(text: str) -> str:
     """Replace personal numbers with partly starred forms, keeping enough to recognise the kind."""
     if not text:
         return text
-    text = _ID.sub(_id, text)
-    text = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
-    text = _CARD.sub(_card, text)
-    text = _LANDLINE.sub(lambda m: f"{m.group(1)}-****{m.group(2)[-2:]}", text)
-    return text
+    folded = text.translate(_FULL_WIDTH_DIGITS)
+    masked = _ID.sub(_id, folded)
+    masked = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", masked)
+    masked = _CARD.sub(_card, masked)
+    masked = _LANDLINE.sub(lambda m: f"{m.group(1)}-****{m.group(2)[-2:]}", masked)
+    return masked if masked != folded else text   # text without a number keeps its full-width digits
 
 
 def _tail(kind: str):

@@ -3,13 +3,15 @@ it ended) and import/export them as CSV or XLSX like the FAQ.
 
 Every text is masked (ID, phone and card numbers) before it is stored, so a case copied from a real 工单 cannot
 carry a citizen's numbers. An import is checked whole before anything is written: one bad row refuses the file
-and the library keeps what it had.
+and the library keeps what it had. A table is read only as far as its limits (bytes, unpacked XLSX size, rows,
+characters in a field), so a zip bomb or a million-row file is refused without being held in memory.
 """
 from __future__ import annotations
 
 import csv
 import hashlib
 import io
+import zipfile
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -23,7 +25,11 @@ from assistant.replies.lexicons import RISK_KINDS
 from assistant.store import db
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 30 * 1024 * 1024   # an XLSX unpacked (5000 real cases are under 15 MB): more is a zip bomb
 MAX_ROWS = 5000
+MAX_LINES = 50_000    # rows read, blank ones included, before a table is refused as too long
+MAX_COLUMNS = 100     # columns read from a workbook (its dimension may claim 16384)
+MAX_TEXT = 2000       # characters in one field: the shipped cases' longest is under 100
 SHIPPED = "冲突案例示例.csv"
 
 
@@ -69,6 +75,10 @@ def case_id(case: Case) -> str:
 
 def clean(case: Case) -> Case:
     """Masked, trimmed and checked; raises CaseError with what to fix."""
+    zh = {f: h for h, f in HEADER.items()}
+    for f in TEXT_FIELDS:
+        if len(getattr(case, f) or "") > MAX_TEXT:
+            raise CaseError(f"案例的“{zh[f]}”太长：每一项不超过 {MAX_TEXT} 个字，请精简。")
     values = {f: mask((getattr(case, f) or "").strip()) for f in TEXT_FIELDS}
     c = Case(**values, emotion=(case.emotion or "").strip(), risk_kind=(case.risk_kind or "").strip(),
              temperament=(case.temperament or "").strip().upper(), sample=case.sample)
@@ -154,6 +164,20 @@ def _field_of(header: object) -> str | None:
     return HEADER.get(h) or _ALIASES.get(h)
 
 
+def _read(rows) -> list[list[object]]:
+    """The table's non-blank rows, read only as far as needed to know it is too long (a million-row file or a
+    workbook whose dimension claims every cell is refused without being held in memory)."""
+    out = []
+    for n, r in enumerate(rows, start=1):
+        if n > MAX_LINES:
+            raise CaseError(f"表格行数太多（含空行超过 {MAX_LINES} 行）：一次最多导入 {MAX_ROWS} 个案例，请删去空行或拆成几个文件。")
+        if any(str(c or "").strip() for c in r):
+            out.append(list(r))
+            if len(out) > MAX_ROWS + 1:
+                break   # rows_to_cases says there are too many
+    return out
+
+
 def rows_to_cases(rows: list[list[object]]) -> list[Case]:
     rows = [r for r in rows if any(str(c or "").strip() for c in r)]
     if not rows:
@@ -185,9 +209,20 @@ def import_bytes(name: str, data: bytes) -> list[Case]:
         import openpyxl
 
         try:
+            unzipped = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+            unzipped = 0   # openpyxl says it is damaged
+        if unzipped > MAX_UNZIPPED_BYTES:   # reads stop at the sizes declared, so a lying header cannot exceed it
+            raise CaseError(f"《{name}》太大：解压后超过 {MAX_UNZIPPED_BYTES // 1024 // 1024} MB，不像案例表，"
+                            "请用 Excel/WPS 另存为 XLSX 或拆分后导入。")
+        try:
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-            book.close()
+            try:
+                rows = _read(book.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True))
+            finally:
+                book.close()
+        except CaseError:
+            raise
         except Exception as exc:  # noqa: BLE001 - zip/xml errors all mean a damaged workbook
             raise CaseError(f"无法读取《{name}》：文件已损坏或不是有效的 XLSX，请用 Excel/WPS 另存为 XLSX 后重试。") from exc
     elif suffix == ".csv":
@@ -197,8 +232,12 @@ def import_bytes(name: str, data: bytes) -> list[Case]:
             text = decode_bytes(data)
         except UndecodableError:
             raise CaseError(f"无法识别《{name}》的文字编码：请在 Excel 中另存为“CSV UTF-8”后重试。") from None
-        rows = [[restore(c) for c in r] for r in csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))]
-        rows = [r for r in rows if not (r and str(r[0]).startswith("#"))]
+        reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+        try:
+            rows = _read([restore(c) for c in r] for r in reader if not (r and r[0].startswith("#")))
+        except csv.Error:   # a cell over the reader's 128 KB limit, or quoting it cannot parse
+            raise CaseError(f"无法读取《{name}》第 {reader.line_num} 行：单元格太长或引号不成对，"
+                            f"每一项不超过 {MAX_TEXT} 个字，请改好后重试。") from None
     else:
         raise CaseError(f"《{name}》不是 CSV 或 XLSX：案例表请用导出的格式。")
     return rows_to_cases(rows)

@@ -26,6 +26,8 @@ from assistant.store import db
 
 SHIPPED = "练习场景示例.json"
 MAX_TURNS = 5
+MAX_TEXT = 2000     # characters in one field or line: the shipped ones are under 40
+MAX_LINES = 20      # lines in next / escalate: a run uses at most MAX_TURNS of them
 
 
 class ScenarioError(ValueError):
@@ -63,6 +65,13 @@ class Scenario:
 
 def check(s: Scenario, faq_questions: set[str] | None = None) -> Scenario:
     """Masked and checked; raises ScenarioError naming what to fix."""
+    for key, zh in _TEXT_ZH.items():
+        value = s.matter.get(key) if key in ("topic", "question") else getattr(s, key)
+        for line in value if isinstance(value, list) else [value]:
+            if len(line or "") > MAX_TEXT:
+                raise ScenarioError(f"场景的“{zh}”太长：每一项、每一句不超过 {MAX_TEXT} 个字，请精简。")
+        if isinstance(value, list) and len(value) > MAX_LINES:
+            raise ScenarioError(f"场景的“{zh}”最多写 {MAX_LINES} 句，请精简。")
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", s.id or ""):
         raise ScenarioError("场景编号只能用字母、数字、下划线或短横线，且不超过 32 个字符，请修改。")
     if not (s.title or "").strip():
@@ -80,6 +89,10 @@ def check(s: Scenario, faq_questions: set[str] | None = None) -> Scenario:
         raise ScenarioError(f"场景“{s.title}”的风险类别不认识。")
     if kind == "not_in_kb" and not (s.matter.get("topic") or "").strip():
         raise ScenarioError(f"场景“{s.title}”请写明知识库里没有的是什么事。")
+    s.title, s.background, s.calmed, s.case = (mask((v or "").strip()) for v in (s.title, s.background, s.calmed, s.case))
+    key = {"faq": "question", "not_in_kb": "topic", "risk": "kind"}[kind]   # the one the type uses; others dropped
+    value = s.matter.get(key) or ""
+    s.matter = {"type": kind, key: mask(value.strip()) if kind == "not_in_kb" or faq_questions is None else value}
     s.opening = mask((s.opening or "").strip())
     if not s.opening:
         raise ScenarioError(f"场景“{s.title}”缺少群众的开场白。")
@@ -148,11 +161,17 @@ def import_bytes(name: str, data: bytes, faq_questions: set[str] | None = None) 
         raise ScenarioError(f"《{name}》太大：场景文件不能超过 {MAX_IMPORT_BYTES // 1024 // 1024} MB，请拆分后导入。")
     if not name.lower().endswith(".json"):
         raise ScenarioError(f"《{name}》不是 JSON 文件：请用“导出场景”得到的文件作模板。")
+    from assistant.documents.text import UndecodableError, decode_bytes
+
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ScenarioError(f"无法读取《{name}》：不是有效的 JSON（{getattr(exc, 'lineno', '?')} 行附近有错），"
-                            "请用“导出场景”得到的文件作模板。") from None
+        text = decode_bytes(data)   # UTF-8 (BOM or not), UTF-16 with BOM, or GBK as Notepad saves it
+    except UndecodableError:
+        raise ScenarioError(f"无法识别《{name}》的文字编码：请用记事本另存为 UTF-8 后重试。") from None
+    try:
+        doc = json.loads(text.lstrip("\ufeff"))
+    except (ValueError, RecursionError) as exc:   # also a number of thousands of digits, brackets nested past Python's stack
+        where = f"（{exc.lineno} 行附近有错）" if isinstance(exc, json.JSONDecodeError) else ""
+        raise ScenarioError(f"无法读取《{name}》：不是有效的 JSON{where}，请用“导出场景”得到的文件作模板。") from None
     items = doc.get("scenarios") if isinstance(doc, dict) else doc
     if not isinstance(items, list) or not items:
         raise ScenarioError(f"《{name}》里没有场景：请用“导出全部场景”得到的文件作模板，每个场景一项。")
@@ -181,6 +200,10 @@ _FIELD_ZH = {"id": "id（编号）", "title": "title（标题）", "temperament"
              "matter": "matter（要办的事）", "opening": "opening（开场白）", "escalate": "escalate（答得不好时的反应）",
              "next": "next（接下来会说）", "background": "background（情况说明）", "calmed": "calmed（满意时说的话）",
              "case": "case（来源案例）"}
+# the free-text fields check() caps, as the authoring page names them
+_TEXT_ZH = {"title": "标题", "background": "情况说明", "opening": "开场白", "next": "接下来会说",
+            "escalate": "答得不好时的反应", "calmed": "满意时说的话", "case": "来源案例", "topic": "知识库里没有的事",
+            "question": "问答"}
 
 
 def _entry(d: object) -> Scenario:
@@ -190,14 +213,20 @@ def _entry(d: object) -> Scenario:
     missing = [k for k in _REQUIRED if k not in d]
     if missing:
         raise ScenarioError(f"缺少 {'、'.join(_FIELD_ZH[k] for k in missing)}。")
-    if not isinstance(d["matter"], dict):
-        raise ScenarioError(f"{_FIELD_ZH['matter']}应写明事项类型（type）及问答（question）、事情（topic）或风险类别（kind）。")
+    matter = d["matter"]
+    if not isinstance(matter, dict) or not all(isinstance(matter.get(k, ""), str) for k in ("type", "question", "topic", "kind")):
+        raise ScenarioError(f"{_FIELD_ZH['matter']}应写明事项类型（type）及问答（question）、事情（topic）或风险类别（kind），都是文字。")
     for key in ("next", "escalate"):
         if not isinstance(d.get(key, []), list) or not all(isinstance(x, str) for x in d.get(key, [])):
             raise ScenarioError(f"{_FIELD_ZH[key]}应是若干句话的列表。")
     for key in ("id", "title", "temperament", "emotion", "opening", "background", "calmed", "case"):
         if key in d and not isinstance(d[key], str):
             raise ScenarioError(f"{_FIELD_ZH[key]}应是文字。")
+    texts = [d.get(k, "") for k in _FIELD_ZH if k != "matter"] + [matter.get(k, "") for k in ("type", "question", "topic", "kind")]
+    try:   # JSON can spell a lone surrogate ("\ud800"), which no database can store
+        "".join(x if isinstance(x, str) else "".join(x) for x in texts).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ScenarioError("含有无效的文字（不成对的 \\ud800 类转义字符）：请删去后重新导入。") from None
     return from_dict({k: v for k, v in d.items() if k != "sample"})
 
 

@@ -48,7 +48,7 @@ if run is None:
         try:
             matter = practice_common.matter_for(sc)
         except practice_common.MatterError as err:
-            st.error(str(err))
+            st.error(plain(str(err)))
             st.stop()
         st.session_state["practice_run"] = practice.start(sc, matter, engine, account.username)
         st.rerun()

@@ -110,7 +110,7 @@ with author_tab:
         try:
             scenario_lib.save(engine, sc, account.username, set(answers))
         except scenario_lib.ScenarioError as err:
-            st.error(str(err))
+            st.error(plain(str(err)))
         else:
             done = "已修改" if before else "已保存"
             st.session_state["practice_flash"] = f"{done}练习场景“{sc.title}”：工作人员在“练习”页即可选用。"
@@ -136,7 +136,7 @@ with author_tab:
                 found = scenario_lib.import_bytes(up.name, up.getvalue(), set(answers))
                 n = scenario_lib.import_scenarios(engine, found, account.username)
             except scenario_lib.ScenarioError as err:
-                st.error(str(err))
+                st.error(plain(str(err)))
             else:
                 st.session_state["sc_n"] = st.session_state.get("sc_n", 0) + 1
                 st.session_state["practice_flash"] = f"已导入 {n} 个练习场景（同编号的已替换）。"
@@ -171,7 +171,7 @@ with case_tab:
                 saved = case_lib.save_case(engine, case_lib.Case(**c, emotion=emo, risk_kind=risk, temperament=temp),
                                            account.username)
             except case_lib.CaseError as err:
-                st.error(str(err))
+                st.error(plain(str(err)))
             else:
                 st.session_state["practice_flash"] = f"已保存案例“{saved.title}”。"
                 st.rerun()
@@ -182,7 +182,7 @@ with case_tab:
                 found = case_lib.import_bytes(up.name, up.getvalue())
                 n = case_lib.import_cases(engine, found, account.username)
             except case_lib.CaseError as err:
-                st.error(str(err))
+                st.error(plain(str(err)))
             else:
                 st.session_state["case_n"] = st.session_state.get("case_n", 0) + 1
                 st.session_state["practice_flash"] = f"已导入 {n} 个案例（同标题、同原话的案例已更新）。"
@@ -209,7 +209,7 @@ with case_tab:
                     saved = case_lib.update_case(engine, cid, case_lib.Case(**e, emotion=e_emo, risk_kind=e_risk,
                                                                             temperament=e_temp), account.username)
                 except case_lib.CaseError as err:
-                    st.error(str(err))
+                    st.error(plain(str(err)))
                 else:
                     st.session_state["practice_flash"] = f"已修改案例“{saved.title}”。"
                     st.rerun()
@@ -220,7 +220,7 @@ with case_tab:
                 try:
                     case_lib.delete_case(engine, pick, account.username)
                 except case_lib.CaseError as err:
-                    st.error(str(err))
+                    st.error(plain(str(err)))
                 else:
                     st.session_state["practice_flash"] = "已删除案例。"
                     st.rerun()

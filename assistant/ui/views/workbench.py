@@ -52,7 +52,7 @@ with side:
         st.caption("来自服务矛盾案例库的过往案例，仅供沟通参考，不是政策依据；政策以左侧引用的原文为准。")
         for hit in found:
             c = hit.case
-            with st.expander(("【示例】" if c.sample else "") + c.title.removeprefix("示例："), icon=":material/cases:"):
+            with st.expander(plain(("【示例】" if c.sample else "") + c.title.removeprefix("示例：")), icon=":material/cases:"):
                 for label, value in (("情况", c.situation), ("群众说", c.citizen_said), ("当时的回应", c.staff_said),
                                      ("得失", c.went), ("结果", c.outcome)):
                     if value:
