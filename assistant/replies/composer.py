@@ -23,6 +23,8 @@ from assistant.replies.risk import protocol_for
 from assistant.replies.selection import Choice, choose, is_staff_material, unheld_matters
 from assistant.replies.templates import LISTED_STEP, NEXT_STEP, NO_GUIDANCE, NOT_HELD, UNSUPPORTED
 from assistant.replies.variants import CHANNELS, build_variants
+from assistant.retrieval.matters import named
+from assistant.retrieval.rewrite import is_question
 from assistant.retrieval.model import Hit, RetrievalResult
 
 _MARKER_TAIL = re.compile(r"(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[①-⑳]|\d{1,2}[.．、]|[一二三四五六七八九十]{1,3}、)\s*$")
@@ -89,7 +91,17 @@ def _not_held(result: RetrievalResult, choice: Choice) -> str:
     is about (what the KB does not hold, said plainly); the general sentence otherwise."""
     asked = result.asked or result.search_query or result.query
     missing = unheld_matters(asked, list(choice.related)) if choice.related else []
+    missing = [m for m in missing if not _only_circumstance(asked, m, missing)]
     return NOT_HELD.format(asked=missing[0]) if missing else UNSUPPORTED
+
+
+def _only_circumstance(asked: str, group: str, missing: list[str]) -> bool:
+    """A matter named only where the citizen tells their situation, while the question itself names a matter the
+    KB does hold: "我失业了，家里还有两个老人要养，失业金能领几个月" asks about 失业金, and "关于老年人，资料里没有"
+    would answer a question nobody asked. ("护照过期了，换个新的要带什么材料" keeps 护照: its question names no matter.)"""
+    clauses = [c for c in re.split(r"[，,。；;！!？?\s]+", asked) if c]
+    in_questions = {m.group for c in clauses if is_question(c) for m in named(c)}
+    return group not in in_questions and bool(in_questions - set(missing))
 
 
 def _citation(hit: Hit) -> Citation:

@@ -269,3 +269,12 @@ def test_a_restated_follow_up_drops_its_question_particle():
     from assistant.replies.nvc import observe
 
     assert observe("那公积金呢，也能一起转过来吗？") == "您想了解公积金，也能一起转过来吗。"
+
+
+def test_a_refusal_names_the_matter_asked_not_the_citizens_circumstances():
+    from assistant.replies.composer import _only_circumstance
+
+    asked = "我下岗了，家里还有两个老人要照顾，失业保险金能领多久"
+    assert _only_circumstance(asked, "老年人", ["老年人"])
+    assert not _only_circumstance("护照过期了，换个新的要带什么材料", "护照", ["护照"])
+    assert not _only_circumstance("我是退役军人，想问退役军人优待证怎么办", "退役军人", ["退役军人"])
