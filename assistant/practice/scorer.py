@@ -279,7 +279,9 @@ def _TOLD_TO(reply: str, m: re.Match) -> bool:
 
 # sitting with the person and working it out together ("我陪您…之后再一起想办法") is the clerk's own action, no result
 _TOGETHER = re.compile(r"一起想办法|一起想想办法|(再|慢慢)?想想办法|一起商量|陪(着)?(您|你)")
-_GUESS_WISH = re.compile(r"(肯定|一定|应该|估计|想必)(是)?(也)?(很|挺|特别)?(想|希望|盼|不想|怕|担心|觉得|感觉|感到|认为|以为)")
+_GUESS_WISH = re.compile(r"(肯定|一定|应该|估计|想必)(是)?(也)?(很|挺|特别)?(想|希望|盼|不想|怕|担心|觉得|感觉|感到|认为|以为)"
+                         # a guess at how hard it has been ("您一定撑得特别辛苦", "肯定熬得很难受"): about the person
+                         r"|(肯定|一定|想必)[^，。？！；]{0,5}(辛苦|不容易|难受|煎熬|委屈|难熬|憋屈|心酸)")
 
 
 def _without_guesses(reply: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from assistant.practice.facts import policy_problems, said_quantities
 from assistant.practice.items import checklist_applies, listed_items, missing_items
 from assistant.practice.numbers import quantities, same
-from assistant.practice.scorer import Matter, acknowledges, score_reply
+from assistant.practice.scorer import Matter, _without_guesses, acknowledges, overpromises, score_reply
 
 # a made-up FAQ answer with steps, materials, a conditional item and a table
 ANSWER = ("先报失：到就近网点或线上办理报失。\n"
@@ -397,3 +397,8 @@ def test_protocol_needs_the_clerks_own_contact_the_urgent_call_and_no_paperwork(
     assert not protocol_problems("我很担心您，我现在马上叫120，您先坐着别动，同事去请值班长过来。", "self_harm", said=said)
     assert protocol_problems("换谁都着急。您可以通过信访窗口、12345反映，我把渠道写给您。", "extreme", said="明天去拉横幅")
     assert protocol_problems("我马上叫120。趁救护车还没到，您先把这张表签个字。", "vulnerable", said="心口疼得厉害")
+
+
+def test_a_guess_at_how_hard_it_has_been_is_not_a_promise():
+    reply = "孩子病着、补助又没批下来，您这些天一定熬得很辛苦。我陪您坐一会儿，也请值班长过来。"
+    assert not overpromises(_without_guesses(reply), set())
