@@ -370,6 +370,19 @@ def misattributed_limits(reply: str, answer: str) -> list[str]:
 _DENIED = re.compile(r"不需要|不用|不必|无需|不是|没有|用不着")    # "不需要住满一年": a number denied is not stated
 
 
+def _free_as_answered(reply: str, answer: str) -> bool:
+    """Every 免费 in the reply is about what the answer itself makes free: a word of the answer's 免费 sentence that
+    occurs nowhere else in the answer ("临时乘车乘机身份证明，免费" next to "工本费10元") is in the reply's clause too."""
+    free_sentences = [x for x in re.split(r"[。；;\n]", answer) if _FREE.search(x)]
+    if not free_sentences:
+        return False
+    marks = set()
+    for sentence in free_sentences:
+        rest = answer.replace(sentence, "")
+        marks |= {g for g in _grams(sentence) if g not in rest and not _FREE.search(g) and re.fullmatch(r"\w\w", g)}
+    return all(_grams(x) & marks for x in re.split(r"[。！？；!?;\n]", reply) if _FREE.search(x))
+
+
 def policy_problems(reply: str, answer: str, said: str = "") -> list[str]:
     """What the reply states that the FAQ answer does not say (empty: nothing wrong found)."""
     problems = []
@@ -395,7 +408,7 @@ def policy_problems(reply: str, answer: str, said: str = "") -> list[str]:
     problems += promised_times(reply, answer)
     problems += tier_mistakes(reply, answer, said)
     problems += narrowed_rules(reply, answer)
-    if _FREE.search(reply) and _FEE.search(answer) and not _FREE.search(answer):
+    if _FREE.search(reply) and _FEE.search(answer) and not _free_as_answered(reply, answer):
         problems.append("说不收费，但标准答案写了费用")
     return list(dict.fromkeys(problems))
 

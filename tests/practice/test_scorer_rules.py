@@ -402,3 +402,9 @@ def test_protocol_needs_the_clerks_own_contact_the_urgent_call_and_no_paperwork(
 def test_a_guess_at_how_hard_it_has_been_is_not_a_promise():
     reply = "孩子病着、补助又没批下来，您这些天一定熬得很辛苦。我陪您坐一会儿，也请值班长过来。"
     assert not overpromises(_without_guesses(reply), set())
+
+
+def test_free_is_wrong_unless_it_is_what_the_answer_makes_free():
+    answer = "材料：户口簿，本人到场。费用：工本费10元。提醒：只坐火车的，可在车站公安窗口办临时乘车证明，免费。"
+    assert "说不收费，但标准答案写了费用" in policy_problems("这个是免费的，带户口簿来就行。", answer)
+    assert not policy_problems("工本费10块，只坐火车的话去车站办个乘车证明，那个免费。", answer)
