@@ -342,29 +342,44 @@ _PARTIES = {"本人": re.compile(r"本人|自己|个人"), "单位": re.compile(
 _ACTORS = {"本人": re.compile(r"(自己|本人|个人)(?!银行|身份|账|名下|户口|签|的|到场|照片)"),
            "单位": re.compile(r"(单位|公司|老板|企业|厂里)(?!的)")}
 _TIME_UNITS = ("日", "月", "年", "工作日", "周", "小时")
+# said to the citizen, "您" who acts is the person themself ("单位不报，您作为近亲属可以在1年内申请")
+_REPLY_ACTORS = {"本人": re.compile(_ACTORS["本人"].pattern + r"|^(您|你)|(您|你)(作为|可以|也可以|也能|能|得|要|就)"),
+                 "单位": _ACTORS["单位"]}
+
+
+def _limits_by_party(text: str, units_rx: str, actors: dict) -> list[tuple[str, tuple, str]]:
+    """(party, time quantity, sentence) for each time limit in ``text``: the party named in the quantity's own clause,
+    or else in the nearest clause before it in the same sentence ("单位不申请的，您自己也能申请，不过得在30天内提出":
+    the 30 天 is 本人's). A clause naming both parties, or none before it, gives nothing."""
+    out = []
+    for sentence in re.split(units_rx, text or ""):
+        party = None
+        for clause in re.split(r"[，,：:]", sentence):
+            named = [p for p, rx in actors.items() if rx.search(clause)]
+            if len(named) == 1:
+                party = named[0]
+            elif len(named) > 1:
+                party = None
+            for q in quantities(clause):
+                if q[1] in _TIME_UNITS and party is not None:
+                    out.append((party, q, sentence))
+    return out
 
 
 def misattributed_limits(reply: str, answer: str) -> list[str]:
     """A time limit the answer sets for one party given to another ("您自己能申请，不过得在30天内" where the answer
     gives the employer 30日 and the person 1年)."""
     out = []
-    units = [u for u in re.split(r"[。\n；;]", answer or "") if u.strip()]
-    for sentence in re.split(r"[。！？!?；;]", reply or ""):
+    theirs = _limits_by_party(answer, r"[。\n；;]", _PARTIES)
+    for party, q, sentence in _limits_by_party(reply, r"[。！？!?；;]", _REPLY_ACTORS):
         if PROMISE.search(sentence) or _HEDGED.search(sentence):
             continue
-        parties = [p for p, rx in _ACTORS.items() if rx.search(sentence)]
-        if len(parties) != 1:
-            continue
-        party = parties[0]
-        for q in quantities(sentence):
-            if q[1] not in _TIME_UNITS:
-                continue
-            with_q = [u for u in units if any(same(q, k) for k in quantities(u))]
-            theirs = [u for u in units if _PARTIES[party].search(u)
-                      and any(k[1] in _TIME_UNITS and not same(q, k) for k in quantities(u))]
-            if with_q and theirs and not any(_PARTIES[party].search(u) for u in with_q):
-                out.append(f"“{sentence.strip()}”：按标准答案，{fmt(q)}不是{party}的时限")
-    return out
+        other = [k for p, k, _ in theirs if p != party and same(q, k)]
+        own = [k for p, k, _ in theirs if p == party and not same(q, k)]
+        mine = [k for p, k, _ in theirs if p == party and same(q, k)]
+        if other and own and not mine:
+            out.append(f"“{sentence.strip()}”：按标准答案，{fmt(q)}不是{party}的时限")
+    return list(dict.fromkeys(out))
 
 
 _DENIED = re.compile(r"不需要|不用|不必|无需|不是|没有|用不着")    # "不需要住满一年": a number denied is not stated

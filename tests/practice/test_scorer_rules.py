@@ -408,3 +408,10 @@ def test_free_is_wrong_unless_it_is_what_the_answer_makes_free():
     answer = "材料：户口簿，本人到场。费用：工本费10元。提醒：只坐火车的，可在车站公安窗口办临时乘车证明，免费。"
     assert "说不收费，但标准答案写了费用" in policy_problems("这个是免费的，带户口簿来就行。", answer)
     assert not policy_problems("工本费10块，只坐火车的话去车站办个乘车证明，那个免费。", answer)
+
+
+def test_a_limit_given_to_the_wrong_party_across_clauses():
+    answer = "时限：用人单位应在30日内提出申请；单位不申请的，职工本人可在事故发生之日起1年内直接提出。"
+    assert policy_problems("单位不申请的，您自己也能申请，不过得在受伤后30天内提出。", answer)
+    assert not policy_problems("单位不申请的，您自己也能申请，一年内提出就行。", answer)
+    assert not policy_problems("单位不报，您作为家属可以在事故发生之日起1年内直接申请。", answer)
