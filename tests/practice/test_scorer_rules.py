@@ -415,3 +415,8 @@ def test_a_limit_given_to_the_wrong_party_across_clauses():
     assert policy_problems("单位不申请的，您自己也能申请，不过得在受伤后30天内提出。", answer)
     assert not policy_problems("单位不申请的，您自己也能申请，一年内提出就行。", answer)
     assert not policy_problems("单位不报，您作为家属可以在事故发生之日起1年内直接申请。", answer)
+
+
+def test_saying_a_signature_is_not_needed_when_the_answer_requires_it():
+    answer = "一般材料：委托人签字的授权委托书（写明委托事项和权限）；委托人身份证原件或复印件；受托人身份证原件。"
+    assert policy_problems("写一份委托书就行，不用她签字，再带上你们俩的身份证。", answer)
