@@ -45,10 +45,12 @@ def speakable(text: str) -> str:
     """The text as it may be said or shown back to a citizen: every personal number becomes "尾号1234"."""
     if not text:
         return text
-    text = _ID.sub(_tail(""), text)
-    text = _MOBILE.sub(_tail(""), text)
-    text = _CARD.sub(_tail(""), text)
-    return _LANDLINE.sub(_tail(""), text)
+    folded = text.translate(_FULL_WIDTH_DIGITS)
+    said = _ID.sub(_tail(""), folded)
+    said = _MOBILE.sub(_tail(""), said)
+    said = _CARD.sub(_tail(""), said)
+    said = _LANDLINE.sub(_tail(""), said)
+    return said if said != folded else text
 
 
 def without_numbers(text: str) -> str:
@@ -56,6 +58,9 @@ def without_numbers(text: str) -> str:
     the matter, and its digits must not pull in entries about ID cards)."""
     if not text:
         return text
+    folded = text.translate(_FULL_WIDTH_DIGITS)
+    if folded != text and any(p.search(folded) for p in (_ID, _MOBILE, _CARD, _LANDLINE)):
+        text = folded
     for pattern in (_ID, _MOBILE, _CARD, _LANDLINE):
         text = pattern.sub("\0", text)
     # the words that introduce a number ("身份证号是…，") go with it: they name the number, not the matter; a number

@@ -127,6 +127,14 @@ def test_numbers_are_never_read_back():
     assert not re.search(r"\d", without_numbers(text))
 
 
+def test_numbers_typed_in_full_width_are_never_read_back_either():
+    text = "身份证１１０１０１１９９００３０７１２３４，电话１３９１２３４５６７８"
+    spoken = speakable(text)
+    assert "尾号1234" in spoken and "尾号5678" in spoken and not re.search(r"[0-9０-９]{5,}", spoken)
+    assert not re.search(r"[0-9０-９]", without_numbers(text))
+    assert speakable("第１条") == "第１条" and without_numbers("第１条") == "第１条"   # no number: left as typed
+
+
 def test_no_digits_of_a_citizens_number_in_anything_said_or_shown(engine):
     _, s = engine.suggest("我手机号13971820456，上周打12345反映小区垃圾的事，帮我查查工单到哪一步了")
     blob = re.sub(r"\D", "", said(s) + "".join(c.text for c in s.citations))
