@@ -300,7 +300,7 @@ def test_case_text_shown_in_an_expander_label_goes_through_plain():
 
 def test_import_errors_on_the_practice_pages_show_the_file_as_written():
     """An import error names the file, the scenario's title or the row's text: st.error renders Markdown."""
-    for name in ("practice_admin.py", "practice.py"):
+    for name in ("practice_admin.py", "practice.py", "faq.py", "accounts.py"):
         for line, message in _calls(REPO / "assistant" / "ui" / "views" / name, "error"):
             assert not (isinstance(message, ast.Call) and getattr(message.func, "id", "") == "str"), \
                 f"{name}:{line} shows {ast.unparse(message)} without plain()"

@@ -32,7 +32,7 @@ def _act(do, flash: str) -> None:
         require_trainer(engine, account.username)
         do()
     except (AccountError, PermissionError) as err:
-        st.error(str(err))
+        st.error(plain(err))
     else:
         st.session_state["acct_flash"] = flash
         st.rerun()
@@ -89,7 +89,7 @@ with st.form("add_account", clear_on_submit=True):
             require_trainer(engine, account.username)
             add_account(engine, name, password, role, display, by=account.username)
         except (AccountError, PermissionError) as err:
-            st.error(str(err))
+            st.error(plain(err))
         else:
             st.session_state["acct_flash"] = f"已添加 {name}（{ROLE_ZH[role]}）。"
             st.rerun()

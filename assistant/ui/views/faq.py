@@ -40,7 +40,7 @@ else:
 
 def _done(outcome, flash: str) -> None:
     if outcome.outcome == "failed":
-        st.error(outcome.message)
+        st.error(plain(outcome.message))
         return
     st.session_state.pop("faq_editor", None)  # the saved table is the new starting point
     st.session_state["faq_import_n"] = st.session_state.get("faq_import_n", 0) + 1  # empties the import box
@@ -53,7 +53,7 @@ def save(new_entries: list[FaqEntry], what: str) -> None:
         with actions.trainer_write(kb, account.username) as user:
             outcome = save_entries(kb, doc.id if doc else None, new_entries, actor=user)
     except (FaqEditError, actions.ActionError) as err:
-        st.error(str(err))
+        st.error(plain(err))
         return
     _done(outcome, f"{what}：现在共 {outcome.chunks} 条，检索已立即使用新内容。")
 
@@ -90,9 +90,9 @@ if upload is not None:
     try:
         imported = clean_entries(import_bytes(upload.name, upload.getvalue()))
     except IngestError as err:
-        st.error(err.message)
+        st.error(plain(err.message))
     except FaqEditError as err:
-        st.error(f"《{upload.name}》不能导入：{err}")
+        st.error(plain(f"《{upload.name}》不能导入：{err}"))
     else:
         change = compare(entries, imported)
         with st.container(border=True, key="faq_import_preview"):
@@ -128,7 +128,7 @@ if upload is not None:
                     with actions.trainer_write(kb, account.username) as user:
                         outcome, done = import_entries(kb, doc.id if doc else None, imported, mode, actor=user)
                 except (FaqEditError, actions.ActionError) as err:
-                    st.error(str(err))
+                    st.error(plain(err))
                 else:
                     _done(outcome, f"已导入《{upload.name}》：{done.summary(mode)}。"
                                    "如有问题，可在下方“撤销”恢复导入前的表。")
@@ -147,6 +147,6 @@ if doc is not None:
                 with actions.trainer_write(kb, account.username) as user:
                     outcome = versions.restore(kb, doc.id, last, actor=user)
             except (versions.VersionError, actions.ActionError) as err:
-                st.error(str(err))
+                st.error(plain(err))
             else:
                 _done(outcome, f"已恢复到 {local_time(last.at)} 的版本：现在共 {outcome.chunks} 条。")
