@@ -8,14 +8,8 @@ import pytest
 
 from assistant.practice import cases as lib
 from assistant.practice.similar import similar_cases
-from assistant.store import db
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def engine(tmp_path):
-    return db.get_engine(f"sqlite:///{tmp_path / 'a.db'}")
 
 
 def test_shipped_cases_load_once_and_are_marked_sample(engine):

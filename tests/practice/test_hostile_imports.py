@@ -17,25 +17,12 @@ import pytest
 
 from assistant.practice import cases as case_lib
 from assistant.practice import scenarios as lib
-from assistant.store import db
 
 REPO = Path(__file__).resolve().parents[2]
 QUESTIONS = {"办理居住证要带哪些材料？"}
 NUMBERS = ("110101199003071234", "13812345678", "6222021234567890123")
 PII = "我身份证110101199003071234，电话13812345678，卡号6222021234567890123"
 HEAD = "标题,情况,群众原话\n"
-
-
-@pytest.fixture
-def engine(tmp_path):
-    return db.get_engine(f"sqlite:///{tmp_path / 'a.db'}")
-
-
-def _entry(**over) -> dict:
-    d = {"id": "x01", "title": "排队太久发火", "temperament": "D", "emotion": "angry",
-         "matter": {"type": "not_in_kb", "topic": "窗口排队叫号规则"}, "opening": "我都等了一个钟头了！",
-         "escalate": ["你这是什么态度？"], "next": ["那到底还要等多久？"]}
-    return d | over
 
 
 def _json(items) -> bytes:
@@ -70,9 +57,9 @@ def test_deeply_nested_json_or_a_huge_number_is_refused_in_chinese(data):
         lib.import_bytes("a.json", data, QUESTIONS)
 
 
-def test_junk_nested_inside_matter_is_not_stored(engine):
+def test_junk_nested_inside_matter_is_not_stored(engine, scenario_entry):
     junk = '{"type": "not_in_kb", "topic": "排队规则", "more": '.encode() + b'{"a": ' * 500 + b"1" + b"}" * 501
-    found = lib.import_bytes("a.json", _json([_entry(matter="@")]).replace(b'"@"', junk), QUESTIONS)
+    found = lib.import_bytes("a.json", _json([scenario_entry(matter="@")]).replace(b'"@"', junk), QUESTIONS)
     lib.import_scenarios(engine, found, "t")
     assert lib.authored(engine)[0].matter == {"type": "not_in_kb", "topic": "排队规则"}
 
@@ -80,9 +67,9 @@ def test_junk_nested_inside_matter_is_not_stored(engine):
 @pytest.mark.parametrize("matter", [{"type": "not_in_kb", "topic": 5}, {"type": "not_in_kb", "topic": None},
                                     {"type": "faq", "question": ["办理居住证要带哪些材料？"]},
                                     {"type": "risk", "kind": {"a": 1}}, {"type": ["faq"]}])
-def test_matter_values_of_the_wrong_type_are_refused(matter):
+def test_matter_values_of_the_wrong_type_are_refused(matter, scenario_entry):
     with pytest.raises(lib.ScenarioError) as err:
-        lib.import_bytes("a.json", _json([_entry(matter=matter)]), QUESTIONS)
+        lib.import_bytes("a.json", _json([scenario_entry(matter=matter)]), QUESTIONS)
     assert "导入没有进行" in str(err.value) and "第 1 个场景" in str(err.value)
 
 
@@ -90,31 +77,31 @@ def test_matter_values_of_the_wrong_type_are_refused(matter):
                                         ({"title": "t" * 5000}, "标题"), ({"next": ["a"] * 300_000}, "接下来会说"),
                                         ({"escalate": ["b" * 5000]}, "答得不好时的反应"),
                                         ({"matter": {"type": "not_in_kb", "topic": "事" * 5000}}, "知识库里没有的事")])
-def test_oversized_fields_and_lists_are_refused(over, said):
+def test_oversized_fields_and_lists_are_refused(over, said, scenario_entry):
     t = time.monotonic()
     with pytest.raises(lib.ScenarioError) as err:
-        lib.import_bytes("a.json", _json([_entry(**over)]), QUESTIONS)
+        lib.import_bytes("a.json", _json([scenario_entry(**over)]), QUESTIONS)
     assert said in str(err.value) and ("太长" in str(err.value) or "最多" in str(err.value))
     assert time.monotonic() - t < 3
 
 
-def test_the_authoring_form_is_capped_too(engine):
+def test_the_authoring_form_is_capped_too(engine, scenario_entry):
     with pytest.raises(lib.ScenarioError, match="太长"):
-        lib.save(engine, lib.from_dict(_entry(background="情况" * 3000)), "t")
+        lib.save(engine, lib.from_dict(scenario_entry(background="情况" * 3000)), "t")
     assert lib.authored(engine) == []
 
 
-def test_every_scenario_field_is_masked_before_it_is_stored(engine):
-    hostile = _entry(title=PII, background=PII, calmed=PII, case=PII, opening=PII, next=[PII],
+def test_every_scenario_field_is_masked_before_it_is_stored(engine, scenario_entry):
+    hostile = scenario_entry(title=PII, background=PII, calmed=PII, case=PII, opening=PII, next=[PII],
                      escalate=[PII], matter={"type": "not_in_kb", "topic": PII})
     lib.import_scenarios(engine, lib.import_bytes("a.json", _json([hostile]), QUESTIONS), "t")
     stored = _stored(engine)
     assert "5678" in stored and not [n for n in NUMBERS if n in stored]
 
 
-def test_full_width_digits_do_not_get_past_the_masking(engine):
+def test_full_width_digits_do_not_get_past_the_masking(engine, scenario_entry):
     wide = "电话１３８１２３４５６７８，身份证１１０１０１１９９００３０７１２３４"
-    lib.import_scenarios(engine, lib.import_bytes("a.json", _json([_entry(opening=wide)]), QUESTIONS), "t")
+    lib.import_scenarios(engine, lib.import_bytes("a.json", _json([scenario_entry(opening=wide)]), QUESTIONS), "t")
     case_lib.import_cases(engine, case_lib.import_bytes("a.csv", (HEAD + f"t,s,{wide}\n").encode()), "t")
     stored = _stored(engine)
     assert "１３８１２３４５６７８" not in stored and "１９９００３０７" not in stored and "13812345678" not in stored
@@ -122,8 +109,8 @@ def test_full_width_digits_do_not_get_past_the_masking(engine):
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "gbk", "utf-8-sig"])
-def test_json_saved_by_notepad_in_another_encoding_is_read(encoding):
-    data = json.dumps([_entry()], ensure_ascii=False).encode(encoding)
+def test_json_saved_by_notepad_in_another_encoding_is_read(encoding, scenario_entry):
+    data = json.dumps([scenario_entry()], ensure_ascii=False).encode(encoding)
     assert [s.title for s in lib.import_bytes("a.json", data, QUESTIONS)] == ["排队太久发火"]
 
 
@@ -133,26 +120,26 @@ def test_undecodable_or_empty_json_is_refused_in_chinese():
             lib.import_bytes("a.json", data, QUESTIONS)
 
 
-def test_a_lone_surrogate_is_refused_and_nothing_changes(engine):
-    lib.import_scenarios(engine, lib.import_bytes("a.json", _json([_entry(id="keep")]), QUESTIONS), "t")
-    bad = b"[" + _json(_entry(id="keep", title="改了")) + b"," + _json(_entry(id="a2"))[:-1] + b', "background": "a\\ud800b"}]'
+def test_a_lone_surrogate_is_refused_and_nothing_changes(engine, scenario_entry):
+    lib.import_scenarios(engine, lib.import_bytes("a.json", _json([scenario_entry(id="keep")]), QUESTIONS), "t")
+    bad = b"[" + _json(scenario_entry(id="keep", title="改了")) + b"," + _json(scenario_entry(id="a2"))[:-1] + b', "background": "a\\ud800b"}]'
     with pytest.raises(lib.ScenarioError, match="导入没有进行"):
         lib.import_bytes("a.json", bad, QUESTIONS)
     assert [(s.id, s.title) for s in lib.authored(engine)] == [("keep", "排队太久发火")]
 
 
-def test_a_scenario_import_failing_inside_the_transaction_stores_nothing(engine):
-    lib.import_scenarios(engine, lib.import_bytes("a.json", _json([_entry(id="keep")]), QUESTIONS), "t")
-    good = lib.check(lib.from_dict(_entry(id="keep", title="改了")))
-    broken = lib.from_dict(_entry(id="zz", title="a\ud800"))   # past check(): the database refuses it
+def test_a_scenario_import_failing_inside_the_transaction_stores_nothing(engine, scenario_entry):
+    lib.import_scenarios(engine, lib.import_bytes("a.json", _json([scenario_entry(id="keep")]), QUESTIONS), "t")
+    good = lib.check(lib.from_dict(scenario_entry(id="keep", title="改了")))
+    broken = lib.from_dict(scenario_entry(id="zz", title="a\ud800"))   # past check(): the database refuses it
     with pytest.raises(UnicodeEncodeError):
         lib.import_scenarios(engine, [good, broken], "t")
     assert [(s.id, s.title) for s in lib.authored(engine)] == [("keep", "排队太久发火")]
 
 
-def test_markdown_and_html_are_stored_as_text(engine):
+def test_markdown_and_html_are_stored_as_text(engine, scenario_entry):
     html = "<script>alert(1)</script> ![x](http://e/p.png) **粗**"
-    lib.import_scenarios(engine, lib.import_bytes("a.json", _json([_entry(title=html, opening=html)]), QUESTIONS), "t")
+    lib.import_scenarios(engine, lib.import_bytes("a.json", _json([scenario_entry(title=html, opening=html)]), QUESTIONS), "t")
     (sc,) = lib.authored(engine)
     assert sc.title == html and sc.opening == html
 

@@ -10,22 +10,9 @@ import pytest
 from assistant.bench.practice import faq_answers
 from assistant.practice import cases as case_lib
 from assistant.practice import scenarios as lib
-from assistant.store import db
 
 REPO = Path(__file__).resolve().parents[2]
 QUESTIONS = set(faq_answers())
-
-
-@pytest.fixture
-def engine(tmp_path):
-    return db.get_engine(f"sqlite:///{tmp_path / 'a.db'}")
-
-
-def _entry(**over) -> dict:
-    d = {"id": "x01", "title": "排队太久发火", "temperament": "D", "emotion": "angry",
-         "matter": {"type": "not_in_kb", "topic": "窗口排队叫号规则"}, "opening": "我都等了一个钟头了！",
-         "escalate": ["你这是什么态度？"], "next": ["那到底还要等多久？"]}
-    return d | over
 
 
 def test_export_then_import_gives_the_same_scenarios(engine):
@@ -38,9 +25,9 @@ def test_export_then_import_gives_the_same_scenarios(engine):
     assert lib.authored(engine)[0].opening == shipped[0].opening
 
 
-def test_an_import_masks_numbers_and_replaces_the_same_id(engine):
-    lib.import_scenarios(engine, lib.import_bytes("a.json", json.dumps({"scenarios": [_entry()]}).encode()), "t")
-    again = _entry(title="排队太久发火（改）", opening="我电话13812345678，等了一个钟头！")
+def test_an_import_masks_numbers_and_replaces_the_same_id(engine, scenario_entry):
+    lib.import_scenarios(engine, lib.import_bytes("a.json", json.dumps({"scenarios": [scenario_entry()]}).encode()), "t")
+    again = scenario_entry(title="排队太久发火（改）", opening="我电话13812345678，等了一个钟头！")
     lib.import_scenarios(engine, lib.import_bytes("a.json", json.dumps([again]).encode()), "t")
     (only,) = lib.authored(engine)
     assert only.title == "排队太久发火（改）" and "13812345678" not in only.opening
@@ -53,8 +40,8 @@ def test_an_import_masks_numbers_and_replaces_the_same_id(engine):
     ({"opening": ""}, "缺少群众的开场白"),
     ({"id": "x01"}, "编号与前面的场景重复"),
 ])
-def test_one_bad_entry_refuses_the_whole_file_and_names_it(engine, bad, said):
-    good, wrong = _entry(), _entry(id="x02", **{k: v for k, v in bad.items() if k != "id"})
+def test_one_bad_entry_refuses_the_whole_file_and_names_it(engine, bad, said, scenario_entry):
+    good, wrong = scenario_entry(), scenario_entry(id="x02", **{k: v for k, v in bad.items() if k != "id"})
     if "id" in bad:
         wrong["id"] = bad["id"]
     with pytest.raises(lib.ScenarioError) as err:
