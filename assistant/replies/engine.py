@@ -77,6 +77,9 @@ class ReplyEngine:
             # took longer than the deadline on a busy machine, and each such failure counts against the breaker
             self.llm.model
         self.suggest("请问办理需要带什么材料？")
+        # a staff question compares itself with every guide section's heading and text: their vectors are made
+        # now, not while the first clerk who asks one waits (about 2 s on two cores)
+        self.suggest("群众情绪激动时窗口人员应该怎么沟通？")
 
     def is_empty(self) -> bool:
         return int(self.kb.count()) == 0
