@@ -14,7 +14,7 @@ from assistant.replies.composer import compose
 from assistant.replies.lexicons import guide_questions
 from assistant.replies.llm import LLMComposer, compose_with_fallback
 from assistant.replies.model import Suggestion
-from assistant.replies.selection import choose, remember_questions, staff_material_title
+from assistant.replies.selection import choose, remember_answers, remember_questions, staff_material_title
 from assistant.replies.staff import is_staff_question
 from assistant.replies.triage import triage
 from assistant.retrieval.model import Hit, RetrievalResult
@@ -68,10 +68,11 @@ class ReplyEngine:
         return self._llm.notice() if self._llm is not None else ""
 
     def warm(self) -> None:
-        """Load what the first suggestion would otherwise wait for: the index, the models, the FAQ questions'
-        sentence vectors (the verifier compares the last turn with them)."""
+        """Load what the first suggestion would otherwise wait for: the index, the models, the FAQ questions' and
+        answers' sentence vectors (the verifier compares the last turn with them)."""
         questions = [q for c in self.retriever.state().chunks if c.kind == "faq" for q in c.questions[:4]]
         remember_questions(questions + [q for qs in guide_questions().values() for q in qs])
+        remember_answers([c.answer or c.text for c in self.retriever.state().chunks if c.kind == "faq"])
         if self.llm is not None:
             # the HTTP client (langchain-openai's import) is built now: inside the first question's deadline it
             # took longer than the deadline on a busy machine, and each such failure counts against the breaker

@@ -14,6 +14,11 @@ from assistant.retrieval.model import Hit
 _EXTRACT_CHARS = 160
 EXTRACT_SENTENCES = 2   # a clerk says the two sentences that answer best (one missed the asked clause 0.29 of the time)
 _W_ALIKE, _W_WORDS, _W_TOPIC = 2.0, 0.5, 0.3
+# FAQ answers are often written as "标签：内容" ("制证时限：受理后15日内…", "签注：…在有效期满前30日内…"): a clause
+# whose own label names the asked topic is the one that answers it, though another clause may mention a date too
+# (labelled/clauses tune: the asked clause chosen 144 → 145 of 164, nothing lost; 0.4–1.0 alike; test 113 → 114)
+_W_LABEL = 0.4
+_LABEL = re.compile(r"^\W*([^：:，。,]{1,10})[：:]")
 
 
 def source_text(hit: Hit) -> str:
@@ -32,13 +37,18 @@ def best_extract(query: str, source: str, topics: list[str] | None = None, most:
         return source.strip()[:_EXTRACT_CHARS]
     q = bigrams(squash(query))
     topic_res = [TOPICS[t][1] for t in topics or []]
+    # a label counts only for a topic the question itself asks about (not one the intent added: "…咋办" is not
+    # a question about materials)
+    label_res = [TOPICS[t][1] for t in topics or [] if re.search(TOPICS[t][0], query or "")]
     alike = _alike(query, sentences)
 
     def score(i: int) -> float:
         s = sentences[i]
         topical = 1.0 if any(re.search(r, s) for r in topic_res) else 0.0
+        label = _LABEL.match(s)
+        labelled = 1.0 if label and any(re.search(r, label.group(1)) for r in label_res) else 0.0
         words = len(q & bigrams(squash(s))) / max(1, len(q))
-        return _W_ALIKE * alike[i] + _W_WORDS * words + _W_TOPIC * topical
+        return _W_ALIKE * alike[i] + _W_WORDS * words + _W_TOPIC * topical + _W_LABEL * labelled
 
     chosen = sorted(sorted(range(len(sentences)), key=lambda i: (-score(i), i))[:most])
     return "".join(_cut(sentences[i]) + ("" if sentences[i][-1:] in "。！？" else "。") for i in chosen[:-1]) \

@@ -70,6 +70,14 @@ ASKS_SERVICE = re.compile(
     r"|(啥|什么)后果|找谁|要(带|交|准备)(些)?(什么|啥)|什么材料|怎么回事|多久"
     r"|^(那|要是|如果|假如|万一|不是).{0,24}呢[？?]*$")
 SERVICE_QUESTION_P = 0.9
+# A pattern for a person who cannot get up or is left alone ("起不来", "瘫在床上") in a sentence that asks how to
+# get a service done for them ("他瘫在床上起不来，咋认证", "我妈起不来床，护理补贴怎么申请") describes the
+# citizen's circumstances, not an emergency in progress: with the classifier below SERVICE_QUESTION_P it brings no
+# card. Only the vulnerable kind, and only these 办事 verbs ("找谁", "怎么办" and "多久" are left out: "我妈晕倒在
+# 大厅了，找谁" is an emergency); a threat or a wish to die always keeps its card.
+RULE_ASKS_SERVICE = re.compile(
+    r"(怎么|咋|怎样|如何)(办理|申请|认证|领|补办|交|开)|(能|可以)(不能)?(再)?(申请|领|补办|报销|享受|代办)"
+    r"|要(带|交|准备)(些)?(什么|啥)|什么材料")
 
 
 @dataclass(frozen=True)
@@ -129,7 +137,12 @@ def detect_risks(text: str, folder: Path = LEXICON_DIR, similarity: bool = True,
     if flags:
         # the same words in a harmless question ("自杀干预的培训在哪报名", "两百人集体体检在哪预约"); a blunt
         # "我要跳楼" sits nearest a red example and keeps its flag whatever the classifier says
-        return [] if p is not None and p < RULE_VETO and best_safe > sim else flags
+        if p is not None and p < RULE_VETO and best_safe > sim:
+            return []
+        if (p is not None and p < SERVICE_QUESTION_P and all(f.kind == "vulnerable" for f in flags)
+                and RULE_ASKS_SERVICE.search(clean)):
+            return []
+        return flags
     if p is not None and p < SERVICE_QUESTION_P and ASKS_SERVICE.search(clean):
         return []
     hit = similar_risk(near, sim, red_share, det.exemplars)

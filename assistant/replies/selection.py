@@ -179,12 +179,16 @@ def candidate_features(result: RetrievalResult, turn: str, asked: str,
     # alone and for what is asked with the topic carried
     turn_all = turn_similarities(turn, hits, None)
     asked_all = turn_all if asked == turn else turn_similarities(asked, hits, None)
+    sent_turn = answer_similarities(turn, hits)
+    sent_asked = sent_turn if asked == turn else answer_similarities(asked, hits)
+    top_sent = max(sent_turn, default=0.0)
     out = []
-    for c, a, t_all, a_all in zip(ranked, alike, turn_all, asked_all):
+    for c, a, t_all, a_all, s_t, s_a in zip(ranked, alike, turn_all, asked_all, sent_turn, sent_asked):
         covered = bool(wanted) and any(covers(c.hit, a) for a in wanted)
         stays = staying is not None and c.hit.chunk_id == staying.chunk_id
         out.append((c, features(asked, turn, c, best, result.known_share, (covered, bool(wanted) and not covered),
-                                stays, result.known_terms, follow, (a, top - a), (t_all, a_all))))
+                                stays, result.known_terms, follow, (a, top - a), (t_all, a_all),
+                                (s_t, s_a, top_sent - s_t))))
     return out
 
 
@@ -216,6 +220,43 @@ def turn_similarities(turn: str, hits: list[Hit], first: int | None = 4) -> list
 
 MAX_CACHED_QUESTIONS = 20000
 _QUESTION_VECTORS: dict[str, np.ndarray] = {}
+MAX_CACHED_ANSWERS = 5000
+_ANSWER_VECTORS: dict[str, np.ndarray] = {}     # an answer's text -> its sentences' unit vectors (one row each)
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+MIN_SENTENCE_CHARS = 6
+
+
+def answer_sentences(text: str) -> list[str]:
+    """An answer's sentences (clauses ended by 。；！？ or a line break), the very short ones left out."""
+    parts = [p.strip() for p in _SENTENCE_END.split(text or "")]
+    return [p for p in parts if len(p) >= MIN_SENTENCE_CHARS] or [(text or "").strip()[:200] or "。"]
+
+
+def answer_similarities(turn: str, hits: list[Hit]) -> list[float]:
+    """Cosine between ``turn`` and the closest sentence of each entry's answer (0 without the sentence model).
+    Answers not seen before are split and embedded in one batch; a knowledge base's answers are soon all cached."""
+    a = embed_text(turn)
+    if a is None:
+        return [0.0] * len(hits)
+    remember_answers([h.answer or h.text for h in hits])
+    a = a.ravel() / (np.linalg.norm(a) or 1.0)
+    return [float((_ANSWER_VECTORS[h.answer or h.text] @ a).max()) for h in hits]
+
+
+def remember_answers(answers: list[str]) -> None:
+    """Split and embed answers not cached yet (all of a knowledge base's FAQ answers at start-up)."""
+    new = list(dict.fromkeys(t for t in answers if t not in _ANSWER_VECTORS))[:MAX_CACHED_ANSWERS]
+    if not new or embed_text(new[0][:50] or "。") is None:
+        return
+    if len(_ANSWER_VECTORS) + len(new) > MAX_CACHED_ANSWERS:
+        _ANSWER_VECTORS.clear()
+    split = [answer_sentences(t) for t in new]
+    flat = embed_texts([s for parts in split for s in parts])
+    flat = flat / np.maximum(np.linalg.norm(flat, axis=1, keepdims=True), 1e-12)
+    i = 0
+    for t, parts in zip(new, split):
+        _ANSWER_VECTORS[t] = flat[i:i + len(parts)]
+        i += len(parts)
 
 
 def remember_questions(questions: list[str]) -> None:

@@ -30,7 +30,7 @@ from assistant.retrieval.model import Hit
 FEATURES = ("cos", "cos_gap", "rank", "cov_about", "cov_all", "cov_turn", "applies", "not_applies", "n_missing",
             "primary_mismatch", "aspect_covered", "aspect_missing", "unknown", "stays", "missing_known",
             "missing_unknown", "follow", "top_follow", "cos_turn", "cos_turn_gap",
-            "cos_turn_all", "cos_asked_all")
+            "cos_turn_all", "cos_asked_all", "sent_turn", "sent_asked", "sent_turn_gap")
 MODEL_FILE = "verifier.json"
 
 
@@ -55,13 +55,17 @@ class Candidate:
 def features(asked: str, turn: str, cand: Candidate, best_cos: float, known_share: float,
              aspects: tuple[bool, bool], stays: bool, known_terms: frozenset[str] = frozenset(),
              follow: bool = False, turn_cos: tuple[float, float] = (0.0, 0.0),
-             all_cos: tuple[float, float] = (0.0, 0.0)) -> list[float]:
+             all_cos: tuple[float, float] = (0.0, 0.0),
+             sent_cos: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> list[float]:
     """The signals for one (question, entry) pair, in ``FEATURES`` order. ``aspects``: (asked aspect covered,
     asked aspect not covered); ``known_terms``: the question's bigrams some document holds; ``follow``: the turn
     leans on the one before (its own words say little, so word coverage means less); ``turn_cos``: how alike
     the last turn alone and the entry's questions are, and how far that is below the best entry's (a follow-up
     is searched with the topic carried, which favours the entry that answered the turn before); ``all_cos``: the
-    closest of all the entry's questions to the turn alone and to what is asked (the topic carried). A word the KB holds
+    closest of all the entry's questions to the turn alone and to what is asked (the topic carried); ``sent_cos``:
+    the closest sentence of the entry's answer to the turn alone and to what is asked, and how far the first is
+    below the best entry's (a follow-up such as "户口本还用不用带" or "过了一个月了还能上吗" is answered by one
+    sentence of the answer, not by its questions). A word the KB holds
     elsewhere but this entry lacks (驾驶 in "驾驶证到期了怎么换" against the 身份证 entry) says the entry is about
     something else; a word no document holds is as often a colloquial word as an unknown matter."""
     about, said = about_text(cand.hit)
@@ -93,6 +97,9 @@ def features(asked: str, turn: str, cand: Candidate, best_cos: float, known_shar
         turn_cos[1],
         all_cos[0],
         all_cos[1],
+        sent_cos[0],
+        sent_cos[1],
+        sent_cos[2],
     ]
 
 

@@ -229,6 +229,14 @@ def test_the_clerk_says_the_rule_that_was_asked_about(engine):
     assert "20元" in s.variants["窗口"], s.variants["窗口"]
 
 
+def test_a_time_question_is_told_the_clause_labelled_with_the_time_limit(engine):
+    """The 居住证 entry's answer has 制证时限, 签注 (…满前30日内) and 逾期 clauses: asked how long it takes, the clerk
+    reads the 制证时限 clause, alone or as a follow-up."""
+    for history, turn in (([], "居住证多久能拿到"), (["办理居住证要带哪些材料"], "那多久能拿到")):
+        _, s = engine.suggest(turn, history=history)
+        assert s.mode == "reply" and "制证时限" in s.request, s.request
+
+
 def test_a_where_question_is_told_the_place_and_a_plain_service_question_is_not_pitied(engine):
     _, s = engine.suggest("残疾证在哪办")
     assert "残联" in s.variants["窗口"]
@@ -286,3 +294,16 @@ def test_a_refusal_names_the_matter_asked_not_the_citizens_circumstances():
     assert _only_circumstance(asked, "老年人", ["老年人"])
     assert not _only_circumstance("护照过期了，换个新的要带什么材料", "护照", ["护照"])
     assert not _only_circumstance("我是退役军人，想问退役军人优待证怎么办", "退役军人", ["退役军人"])
+
+
+def test_the_verifier_reads_each_sentence_of_an_answer(engine):
+    """``sent_turn``: a turn that asks what one sentence of an entry's answer says is closest to that entry, though
+    it shares no words with the entry's questions."""
+    from assistant.replies.selection import answer_sentences, answer_similarities
+
+    assert answer_sentences("制证时限：受理后15日内制发。\n签注：每年签注一次；逾期就不能再用了。好") == [
+        "制证时限：受理后15日内制发", "签注：每年签注一次", "逾期就不能再用了"]
+    pool = {h.questions[0]: h for h, _, _ in engine.retrieve("结婚登记和离婚登记").faq_candidates}
+    marry, divorce = pool["结婚登记需要带什么材料？"], pool["协议离婚登记的流程是什么？"]
+    near, far = answer_similarities("领结婚证还要不要带户口簿", [marry, divorce])
+    assert near > far

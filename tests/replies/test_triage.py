@@ -258,3 +258,12 @@ def test_a_service_question_from_hardship_is_answered_not_carded(text):
 ])
 def test_an_emergency_or_threat_phrased_as_a_question_still_fires(text, kind):
     assert kind in [f.kind for f in detect_risks(text)]
+
+
+def test_a_bedridden_parent_in_a_service_question_is_circumstance_but_a_fall_is_an_emergency():
+    # the pattern "起不来" alone: asked how to get a service done for them, no card (risk.RULE_ASKS_SERVICE) …
+    assert detect_risks("他瘫在床上起不来，咋认证") == []
+    # … reported as it happens, or with a threat, the card stays
+    assert "vulnerable" in [f.kind for f in detect_risks("我妈摔倒了起不来")]
+    assert "vulnerable" in [f.kind for f in detect_risks("我妈晕倒在你们大厅了起不来，找谁")]
+    assert "self_harm" in [f.kind for f in detect_risks("我瘫在床上起不来，不想活了，低保怎么申请")]
