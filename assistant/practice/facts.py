@@ -70,6 +70,22 @@ _MUST_DO = re.compile(r"还得|得先|必须|一定要|需要先|要先|还要")
 _NOT_REQUIRED = re.compile(r"(不需要|无需|不必|不用|不再要求)(?P<x>[^，。；（）()]{4,20})")
 
 
+def _shared_run(a: str, b: str) -> int:
+    """Length of the longest run of Chinese characters found in both texts."""
+    a, b = re.sub(r"[^\u4e00-\u9fff]", "|", a), re.sub(r"[^\u4e00-\u9fff]", "|", b)
+    best = 0
+    for i in range(len(a)):
+        n = best + 1
+        while i + n <= len(a) and "|" not in a[i:i + n] and a[i:i + n] in b:
+            best, n = n, n + 1
+    return best
+
+
+def _optional(clause: str, term: str) -> bool:
+    """The answer offers the step rather than requires it: "可在网上提前预约"."""
+    return bool(re.search(r"(?<!不)可(以)?[^，。；！？不]{0,6}" + re.escape(term), clause))
+
+
 def _clauses_with(text: str, term: str) -> list[str]:
     return [c for c in _CLAUSES.findall(text or "") if term in c]
 
@@ -120,7 +136,8 @@ def contradictions(reply: str, answer: str) -> list[str]:
             if not n:
                 continue
             grams = _grams(squash(n.group("x")))
-            if grams and len(grams & _grams(c)) / len(grams) >= 0.5:
+            # most of its words, or a name of four characters or more ("缴费凭证" in "回老家社保局开一张参保缴费凭证")
+            if grams and (len(grams & _grams(c)) / len(grams) >= 0.5 or _shared_run(n.group("x"), c) >= 4):
                 out.append(f"“{c}”与标准答案不符：标准答案说明{n.group(0)}")
     for m in _SKIP_STEP.finditer(reply):
         x = m.group("x")
@@ -128,7 +145,7 @@ def contradictions(reply: str, answer: str) -> list[str]:
             or next((x[i:] for i in range(1, min(len(x) - 1, 2)) if x[i:] in a and x[i:] in _STEPS), "")   # 登公告: 公告
         # required unless every mention in the answer waives it (补证要公告；换证不需要公告: still required), or the
         # reply speaks of the case that waives it ("要是只是损坏了，那是换证，不用公告")
-        if term and term not in REQUIREMENTS and not all(_NO_NEED.search(c) for c in _clauses_with(answer, term)) \
+        if term and term not in REQUIREMENTS and not all(_NO_NEED.search(c) or _optional(c, term) for c in _clauses_with(answer, term)) \
                 and not _waived_case(reply, m.start(), answer, term):
             out.append(f"“{m.group(0)}”与标准答案不符：标准答案要求{term}")
     return out
@@ -153,6 +170,8 @@ def absolute_claims(reply: str, answer: str) -> list[str]:
         said = squash(c[m.start():m.end() + 1])
         if any(len(_grams(squash(c)) & _grams(k)) >= 0.25 * len(_grams(squash(c))) for k in _clauses_with(a, said)):
             continue        # the answer's own words: "同一套住房只能提取一次" said as "同一套房子只能提一次"
+        if re.search(r"到场|亲自|本人(来|去|过来)", c) and _ANSWER_IN_PERSON.search(answer or ""):
+            continue        # "两个人必须一起亲自到场" where the answer says "须本人双方亲自到场"
         c = re.sub(r"^[^：:]{0,6}[：:]", "", c)      # "先说结论：…": a lead-in, not part of the rule
         core = squash(re.sub(r"您|你|我们|我|就|了|的|吧|呢", "", _MODAL.sub("", c)))
         grams = _grams(core)
@@ -329,7 +348,8 @@ def denied_cases(reply: str, answer: str) -> list[str]:
                         if (n >= 3 or re.search(r"[一二三四五六七八九十\d]", case[j:j + n]) or case[j:j + n] in MATERIALS)
                         and any(case[j:j + n] in squash(u) for u in units)), "")
             # the answer sentence most like the case must let it in ("必须本人到场的事项：…，不能委托" does not)
-            best = max((u for u in units if hit and hit in squash(u)), key=lambda u: len(_grams(case) & _grams(squash(u))),
+            best = max((u for u in units if hit and hit in squash(u)),
+                       key=lambda u: (len(_grams(case) & _grams(squash(u))), len(_grams(squash(c)) & _grams(squash(u)))),
                        default="")
             if hit and not _ANSWER_DENIES.search(best):
                 out.append(f"“{c}”与标准答案不符：标准答案里{hit}是可以的")
@@ -398,6 +418,15 @@ def _free_as_answered(reply: str, answer: str) -> bool:
     return all(_grams(x) & marks for x in re.split(r"[。！？；!?;\n]", reply) if _FREE.search(x))
 
 
+# a proof the answer asks for by kind ("残疾、疾病等情况的证明"): the documents that are such a proof
+_PROOF_KINDS = ((re.compile(r"(疾病|患病|病情|大病|重病)[^。；;\n]{0,10}证明"), ("诊断证明", "病历", "出院记录", "出院小结", "住院记录")),
+                (re.compile(r"残疾[^。；;\n]{0,10}证明"), ("残疾证", "残疾人证")))
+
+
+def _kind_of_proof(term: str, answer: str) -> bool:
+    return any(term in docs and rx.search(answer or "") for rx, docs in _PROOF_KINDS)
+
+
 def policy_problems(reply: str, answer: str, said: str = "") -> list[str]:
     """What the reply states that the FAQ answer does not say (empty: nothing wrong found)."""
     problems = []
@@ -409,7 +438,7 @@ def policy_problems(reply: str, answer: str, said: str = "") -> list[str]:
         problems.append(f"说了“{fmt(q)}”，标准答案里没有这个数")
     named = reply.replace("保证", "")      # 保证明天: not a 证明
     for term in MATERIALS + PLACES:
-        if term in named and not _answer_has(answer, term) and term not in (said or ""):
+        if term in named and not _answer_has(answer, term) and term not in (said or "") and not _kind_of_proof(term, answer):
             problems.append(f"提到了“{term}”，标准答案里没有")
     for term in SANCTIONS:
         if term in named and not _answer_has(answer, term) and term not in (said or "") and any(
@@ -423,9 +452,88 @@ def policy_problems(reply: str, answer: str, said: str = "") -> list[str]:
     problems += promised_times(reply, answer)
     problems += tier_mistakes(reply, answer, said)
     problems += narrowed_rules(reply, answer)
+    problems += proxy_mistakes(reply, answer, said)
+    problems += flipped_rules(reply, answer)
+    problems += widened_relations(reply, answer, said)
     if _FREE.search(reply) and _FEE.search(answer) and not _free_as_answered(reply, answer):
         problems.append("说不收费，但标准答案写了费用")
     return list(dict.fromkeys(problems))
+
+
+# who may do it for the person: the answer lets a proxy act (代办的加带代办人身份证) or asks for the person in person
+_ANSWER_PROXY = re.compile(r"代办|委托(他人|别人|亲属|家属)|受托人|代理人|委托书|授权委托")
+_ANSWER_IN_PERSON = re.compile(r"(须|需|需要|必须|应当|要)?(本人|双方|当事人)(双方)?(亲自)?到场|不能委托|不得委托|不可(以)?委托|不能代办|不可代办"
+                               r"|亲自(到场|办理)")
+_REPLY_NO_PROXY = re.compile(r"代办不了|不能代办|不可以代办|没法代办|不让代办|不能替|替不了|代不了|不能委托|不接受代办"
+                             r"|(必须|得|只能|一定要)[^，。；！？]{0,4}本人[^，。；！？]{0,2}(来|到场|亲自|过来)")
+_REPLY_PROXY = re.compile(r"(可以|能|也行|就行|没问题)[^，。；！？]{0,6}(代办|代为|替(他|她|您|你)|帮(他|她|您|你)办)"
+                          r"|(代办|替(他|她|您|你)办|帮(他|她|您|你)办)[^，。；！？]{0,4}(也行|就行|可以|没问题|行)")
+
+
+_FOR_ANOTHER = re.compile(r"替|代办|代(他|她|我|您|你)|帮(他|她|我爸|我妈|老人|家里)[^，。；！？]{0,4}办|委托|让[^，。；！？]{1,6}(去|来)(办|领|取|交)")
+
+
+def proxy_mistakes(reply: str, answer: str, said: str = "") -> list[str]:
+    """"代办不了，得老人本人来" where the answer lets a proxy act, and "让家里人替您办就行" where it asks for the
+    person in person (an answer that says both, for different cases, decides nothing here)."""
+    proxy, in_person = bool(_ANSWER_PROXY.search(answer or "")), bool(_ANSWER_IN_PERSON.search(answer or ""))
+    if proxy == in_person:
+        return []
+    # "双方都得本人到场" said to two people who are both coming is a reminder; it is wrong when someone wants to act
+    # for another (the citizen's words, or the reply's, speak of doing it for someone)
+    for_another = bool(_FOR_ANOTHER.search(said or "") or _FOR_ANOTHER.search(reply or ""))
+    out = []
+    for c in _CLAUSES.findall(reply or ""):
+        if _HEDGED.search(c) or _QUESTION.search(c):
+            continue
+        if proxy and for_another and _REPLY_NO_PROXY.search(c):
+            out.append(f"“{c}”与标准答案不符：标准答案允许代办")
+        elif in_person and _REPLY_PROXY.search(c) and not _REPLY_NO_PROXY.search(c):
+            out.append(f"“{c}”与标准答案不符：标准答案要求本人到场")
+    return out
+
+
+# "单纯离职不能提取": a rule the answer states in the negative, said in the affirmative ("离职了就可以全部取出来")
+_ANSWER_RULE_NOT = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,6})(不能|不得|不可以|不予)(?P<y>[\u4e00-\u9fff]{1,2})")
+_AFFIRM = re.compile(r"(?<![不没])(可以|就能|能|就可以|都能|都可以|照样|照常)")
+_NEGATED = re.compile(r"不|没|无|别|非")
+
+
+def flipped_rules(reply: str, answer: str) -> list[str]:
+    """A clause that names the case of one of the answer's "X不能Y" rules (a two-character word of X) and says it can
+    (能/可以 and the verb's last character), with no negation of its own."""
+    out = []
+    for m in _ANSWER_RULE_NOT.finditer(answer or ""):
+        x, verb = m.group("x"), m.group("y")[-1]
+        cases = {x[i:i + 2] for i in range(len(x) - 1)} - {"单纯", "一般", "原则", "暂时", "目前", "本市", "我们"}
+        for c in _CLAUSES.findall(reply or ""):
+            if _HEDGED.search(c) or _QUESTION.search(c) or _NEGATED.search(c) or PROMISE.search(c):
+                continue
+            a = _AFFIRM.search(c)
+            if a and any(k in c for k in cases) and verb in c[a.end():]:
+                out.append(f"“{c}”与标准答案不符：标准答案说{m.group(0)}")
+    return list(dict.fromkeys(out))
+
+
+# the answer's own list of who is covered (配偶、父母、子女) widened to others ("兄弟姐妹也在共济范围里")
+RELATIONS = ("兄弟姐妹", "兄弟", "姐妹", "祖父母", "外祖父母", "爷爷奶奶", "外公外婆", "孙子女", "孙子", "孙女", "外孙",
+             "岳父母", "公婆", "亲戚", "叔伯", "侄子", "外甥")
+_FAMILY = re.compile(r"配偶|父母|子女|直系亲属|近亲属|家庭成员")
+_INCLUDED = re.compile(r"(也|都|同样|一样)(在|能|可以|属于|算|包括)|范围|也行|也可以")
+
+
+def widened_relations(reply: str, answer: str, said: str = "") -> list[str]:
+    if not _FAMILY.search(answer or ""):
+        return []
+    out = []
+    for c in _CLAUSES.findall(reply or ""):
+        if _HEDGED.search(c) or _QUESTION.search(c) or _NEGATED.search(c) or not _INCLUDED.search(c):
+            continue
+        for r in RELATIONS:
+            if r in c and r not in answer:
+                out.append(f"“{c}”与标准答案不符：标准答案的范围里没有{r}")
+                break
+    return out
 
 
 _OFFER = re.compile(r"核实|核对|确认|查一下|查查|查清|问一下|问问|问清|请示|咨询|联系|转给|转交|转到|记下|登记|回复您|答复您|回电|告诉您"

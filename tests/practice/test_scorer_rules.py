@@ -420,3 +420,39 @@ def test_a_limit_given_to_the_wrong_party_across_clauses():
 def test_saying_a_signature_is_not_needed_when_the_answer_requires_it():
     answer = "一般材料：委托人签字的授权委托书（写明委托事项和权限）；委托人身份证原件或复印件；受托人身份证原件。"
     assert policy_problems("写一份委托书就行，不用她签字，再带上你们俩的身份证。", answer)
+
+
+def test_who_may_act_for_the_person_follows_the_answer():
+    allows = "材料：身份证；近期照片（多可现场拍摄）；代办的加带代办人身份证。"
+    in_person = "材料：双方本人有效身份证件。须本人双方亲自到场，当场发证。"
+    # the citizen wants to act for a parent: "代办不了" is wrong where the answer lets a proxy act
+    assert policy_problems("优待证得老人本人到场拍照核验，代办不了。", allows, "我想替我爸办")
+    assert not policy_problems("带上您爸的身份证和您自己的身份证，代办就行。", allows, "我想替我爸办")
+    # and "让家里人替您办就行" is wrong where the answer asks for the person in person
+    assert policy_problems("您让家里人替您办就行，带上身份证。", in_person, "我去不了")
+    # "两个人必须一起亲自到场" is the answer's own rule, not an absolute claim of the clerk's
+    assert not policy_problems("两个人必须一起亲自到场，带好身份证件。", in_person)
+
+
+def test_a_rule_the_answer_states_in_the_negative_said_in_the_affirmative():
+    answer = "单纯离职不能提取。符合下列情形之一的，可以申请销户提取：与单位终止劳动关系且账户封存满半年仍未重新就业。"
+    assert policy_problems("离职了就可以把公积金全部取出来，带身份证来办。", answer)
+    assert not policy_problems("单纯离职是不能取的，得封存满半年没再就业才能销户提取。", answer)
+
+
+def test_a_step_the_answer_says_is_not_needed_named_in_other_words():
+    answer = "材料：身份证或社保卡；原参保地名称（不需要本人回原参保地开具缴费凭证）。"
+    assert policy_problems("您得先回老家社保局开一张参保缴费凭证，拿回来交到我们这边。", answer)
+    assert not policy_problems("带身份证和原参保地名称就行，不用回老家开凭证。", answer)
+
+
+def test_the_covered_family_is_not_widened():
+    answer = "可以。职工医保个人账户可用于支付配偶、父母、子女在定点医疗机构就医的个人负担费用。"
+    assert policy_problems("配偶、父母、子女都能用，兄弟姐妹也在共济范围里。", answer)
+    assert not policy_problems("配偶、父母、子女都能用，您弟弟不在范围里。", answer, "我弟弟能用吗")
+
+
+def test_a_proof_asked_for_by_kind_and_an_offered_step():
+    answer = "材料：家庭成员身份证和户口簿；残疾、疾病等情况的证明。地点：可在网上提前预约。"
+    assert not policy_problems("带上全家的身份证、户口簿，还有您爱人的诊断证明和病历。", answer)
+    assert not policy_problems("不用预约，直接来窗口就行。", answer)
