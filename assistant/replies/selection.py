@@ -292,6 +292,31 @@ def off_matter(asked: str, chosen: Hit) -> bool:
     return bool(asked_m) and not any(m.named_in(about_text(chosen)[0]) for m in asked_m)
 
 
+# "无犯罪记录证明开出来以后有效期是多久", "备案以后住院报销比例是多少": the thing whose amount or length is asked
+# (有效期, 比例, 利率, 产假) is named right before "是/有…多少/多久/几". When the chosen entry never names it, the
+# entry says nothing about it, however close the rest of the question is; the time limit itself (期限, 时间 …) is
+# left to the aspect signals, as an answer says it in many ways ("60日内").
+_ASKED_AMOUNT = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,10}?)(是|有|为|一共有|总共有|大概是|一般是|大约是|能有)(多少|多久|多长|几)")
+_AMOUNT_LEAD = re.compile(r"^(那么|那个|那|这个|要是|如果|还有|请问|问下|问一下|我想问|我们|我|您|你|他|她|它|的|现在|目前|今年)+")
+_AMOUNT_TAIL = re.compile(r"(一共|总共|大概|一般|大约|具体|分别|各自|都|还|要|得|能|可以|现在|目前|里|上|的)+$")
+_GENERIC_AMOUNTS = {"期限", "时限", "时间", "多久", "金额", "费用", "价格", "标准", "规定", "具体", "分别"}
+
+
+def asked_amount_of(turn: str) -> str:
+    """The name of what the turn asks the amount or length of ("有效期" in "…有效期是多久"), or ""."""
+    m = _ASKED_AMOUNT.search(turn or "")
+    if not m:
+        return ""
+    x = _AMOUNT_TAIL.sub("", _AMOUNT_LEAD.sub("", m.group("x")))
+    return x if len(x) >= 2 and x[-2:] not in _GENERIC_AMOUNTS else ""
+
+
+def unnamed_amount(turn: str, hit: Hit) -> bool:
+    """The turn asks the amount of something (its last two characters, the head of the phrase) the entry never names."""
+    x = asked_amount_of(turn)
+    return bool(x) and x[-2:] not in squash(about_text(hit)[1])
+
+
 def _aspect_follow_up(scored: list[tuple[float, Candidate, list[float]]], turn: str) -> int | None:
     """"那要多久能办好" after "办居住证要带什么材料": a short follow-up that asks only another aspect of the same
     matter. When exactly one candidate is about the matter, says what is now asked, and the verifier gives it at
@@ -314,7 +339,8 @@ def _choose_verified(result: RetrievalResult, turn: str, asked: str, verifier: V
     if pick is not None and pick > 0:
         scored.insert(0, scored.pop(pick))
     if pick is not None and not unheld_matters(asked, [c.hit for _, c, _ in scored],
-                                               scored[0][1].hit) and not off_matter(asked, scored[0][1].hit):
+                                               scored[0][1].hit) and not off_matter(asked, scored[0][1].hit) \
+            and not unnamed_amount(turn, scored[0][1].hit):
         p, c, _ = scored[0]
         out.hit, out.cosine, out.verdict, out.probability = c.hit, c.cosine, check(asked, c.hit), p
         out.related = [c.hit for _, c, _ in scored[1:1 + MAX_RELATED]]

@@ -307,3 +307,16 @@ def test_the_verifier_reads_each_sentence_of_an_answer(engine):
     marry, divorce = pool["结婚登记需要带什么材料？"], pool["协议离婚登记的流程是什么？"]
     near, far = answer_similarities("领结婚证还要不要带户口簿", [marry, divorce])
     assert near > far
+
+
+def test_the_amount_of_something_the_entry_never_names_is_not_answered_from_it(engine):
+    """"…有效期是多久" about the 无犯罪记录证明 entry, which says where to get it and how long issuing takes but
+    never names an 有效期: refused, not answered with the issuing time."""
+    from assistant.replies.selection import asked_amount_of
+
+    assert asked_amount_of("无犯罪记录证明开出来以后有效期是多久？").endswith("有效期")
+    assert asked_amount_of("那要多少钱") == "" and asked_amount_of("申请复议的期限是多久") == ""
+    _, s = engine.suggest("无犯罪记录证明开出来以后有效期是多久？")
+    assert s.mode == "not_found" and not s.standard_answer
+    _, s = engine.suggest("中间那个冷静期有多长", history=["协议离婚登记的流程是什么"])
+    assert s.mode == "reply" and "冷静期" in s.standard_answer
