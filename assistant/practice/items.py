@@ -250,7 +250,7 @@ _ANY_PHOTO = ("照片", "合影", "相片", "合照")
 _LOOSE_BEFORE = set("、，,。：:；;带交上拿和及的与或是把份张")
 
 
-def _covered(reply: str, item: str, others: list[str]) -> bool:
+def _covered(reply: str, item: str, others: list[str], citizen: str = "") -> bool:
     """Every clause of the item told ("结婚证，配偶需到场或出具书面意见" needs both; a clause marked 如有 is optional;
     clauses for different cases need one), every part joined by 和/及 named ("身份证和户口簿" needs both), each part
     by any of its alternatives."""
@@ -258,17 +258,17 @@ def _covered(reply: str, item: str, others: list[str]) -> bool:
     subs = [x for x in re.split(r"[，,](?![^（]*）)", body) if x.strip()]
     if len(subs) >= 2:
         if any(x.startswith("如") for x in subs[1:]):      # "能证明劳动关系的材料，如劳动合同、工资流水…": the kind, or an example
-            return any(_covered(reply, re.sub(r"^如|等$", "", x), others) for x in subs)
+            return any(_covered(reply, re.sub(r"^如|等$", "", x), others, citizen) for x in subs)
         if any(_CONDITION.match(x) or x.startswith("或") for x in subs[1:]):
-            return any(_covered(reply, x, others) for x in subs)
-        return all(_covered(reply, x, others) for x in subs if "如有" not in x)
+            return any(_covered(reply, x, others, citizen) for x in subs)
+        return all(_covered(reply, x, others, citizen) for x in subs if "如有" not in x)
     outside = re.sub(r"（[^）]*）", "", body)
     if re.match(r"^(需要?)?本人(须|需)?到场", outside):
         return bool(re.search(r"到场|亲自|本人(来|去|过来)", reply))
     parts = [p for p in re.split(r"和|及(?!以上)", outside) if len(p.strip()) >= 2]
     if len(parts) >= 2 and "或" not in outside and "：" not in outside:
-        return all(_part_covered(reply, p, others) for p in parts)
-    return _part_covered(reply, body, others)
+        return all(_part_covered(reply, p, others, citizen) for p in parts)
+    return _part_covered(reply, body, others, citizen)
 
 
 def _step_alias(item: str) -> list[str]:
@@ -285,14 +285,27 @@ _PERSON_SAID = (r"(代办|代理|受托|监护|委托(?!书)|代|她|他|闺女|
 _SELF_SAID = r"(委托人|您|你)(的|本人|自己)?"
 
 
-def _part_covered(reply: str, item: str, others: list[str]) -> bool:
+_FOR_ANOTHER = re.compile(r"我(想|要|是|今天|这次)?(来)?(替|帮|代)(他|她|我|家里|老人|俺)|替(他|她)(来|办|跑|报|领|交|补|换)")
+_FOR_ME = re.compile(r"(让|叫|请)[^，。？！]{1,6}(替|帮|代)我")
+
+
+def _acts_for_another(citizen: str) -> bool:
+    return bool(_FOR_ANOTHER.search(citizen or "")) and not _FOR_ME.search(citizen or "")
+
+
+def _part_covered(reply: str, item: str, others: list[str], citizen: str = "") -> bool:
     """Named in the reply: one of its words, an everyday name for it, or most of its wording (a step told in other
     words: its last two characters and a fifth of its character pairs, or half of them). A material told in other
     words must still name its core noun."""
     person = _PERSON.match(re.sub(r"^(加带|带|提供)", "", item))
     if person:      # 代办人身份证: the citizen's own 身份证 does not name it
         noun = re.sub(r"(原件|复印件)(或(原件|复印件))?$", "", person.group("noun"))
-        said = _SELF_SAID if person.group(1) == "委托人" else _PERSON_SAID
+        # the 委托人 is the person at the window; so is the 代办人 when the citizen says they act for someone
+        # ("我替我妈来报销": "带您自己的身份证", not "妈妈的身份证")
+        said = _SELF_SAID if person.group(1) == "委托人" or (person.group(1) in ("代办人", "受托人", "代理人")
+                                                             and _acts_for_another(citizen)) else _PERSON_SAID
+        if said == _SELF_SAID:      # the reply is read squashed: a short gap, or "您说带爸爸的身份证" would count
+            return bool(re.search(r"(委托人|您|你|自己|代办人|受托人|代理人)[^，。；]{0,4}" + re.escape(noun[-3:]), reply))
         return bool(re.search(said + r"[^，。；]{0,6}" + re.escape(noun[-3:]), reply))
     if any(_named(reply, k, item, others) for k in item_keys(item)):
         return True
@@ -318,7 +331,7 @@ def missing_items(reply: str, answer: str, said: str = "") -> list[str]:
     r = squash(told)
     listed = listed_items(answer, said)
     items = [i for i in listed if _applies_to(i, said)]
-    missing = [item for item in items if not _covered(r, item, [o for o in listed if o != item])]
+    missing = [item for item in items if not _covered(r, item, [o for o in listed if o != item], said)]
     branches = [i for i in items if _CONDITION.match(i) and _BRANCH.match(i)]
     if len(branches) >= 2 and any(b not in missing for b in branches):
         missing = [m for m in missing if m not in branches]

@@ -456,3 +456,20 @@ def test_a_proof_asked_for_by_kind_and_an_offered_step():
     answer = "材料：家庭成员身份证和户口簿；残疾、疾病等情况的证明。地点：可在网上提前预约。"
     assert not policy_problems("带上全家的身份证、户口簿，还有您爱人的诊断证明和病历。", answer)
     assert not policy_problems("不用预约，直接来窗口就行。", answer)
+
+
+def test_hindsight_and_rhetorical_reproaches_are_blame():
+    matter = Matter(type="faq", question="q", answer="材料：身份证。")
+    for reply in ("这些网上都写着，您来之前没看吗？带身份证就行。", "您调动之前就该先把这事问清楚。带身份证。",
+                  "怎么拖了半个月才来？带身份证。", "身份证都能弄丢，也是太不小心了。", "没办证本来就是您不对。"):
+        assert score_reply(reply, matter).skills["no_blame"] is False, reply
+    assert score_reply("单位本该在30日内提出申请，它不申请，您自己也能申请。", matter).skills["no_blame"] is True
+
+
+def test_a_citizen_acting_for_a_parent_is_the_proxy_whose_id_is_asked_for():
+    answer = "材料：身份证；近期照片（多可现场拍摄）；代办的加带代办人身份证。"
+    said = "我爸腿脚不好出不了门。我想替他办个老年人优待证，需要带什么？"
+    assert missing_items("带爸爸的身份证和近期照片，照片也能现场拍。", answer, said) == ["代办的加带代办人身份证"]
+    assert missing_items("爸爸的身份证、近期照片，您代办还要带自己的身份证。", answer, said) == []
+    # someone else acting for the citizen: the proxy is that person
+    assert missing_items("带您的身份证和照片，您儿子再带上他的身份证。", answer, "我想让我儿子替我来办") == []
