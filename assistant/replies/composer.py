@@ -90,7 +90,11 @@ def _not_held(result: RetrievalResult, choice: Choice) -> str:
     """"关于护照，我在现有的政策资料里没有找到明确的说法……" when the question names a matter none of the nearest entries
     is about (what the KB does not hold, said plainly); the general sentence otherwise."""
     asked = result.asked or result.search_query or result.query
-    missing = unheld_matters(asked, list(choice.related)) if choice.related else []
+    # every FAQ entry the search brought back, not only the two shown as related: "关于失业，资料里没有" must not
+    # be said when a 失业 entry was found and only judged not to answer this question (a passage's whole text is
+    # not what it is about: one that lists "身份证、护照" does not hold 护照)
+    found = list({h.chunk_id: h for h in [*choice.related, *(h for h, _, _ in result.faq_candidates)]}.values())
+    missing = unheld_matters(asked, found) if found else []
     missing = [m for m in missing if not _only_circumstance(asked, m, missing)]
     return NOT_HELD.format(asked=missing[0]) if missing else UNSUPPORTED
 

@@ -320,3 +320,11 @@ def test_the_amount_of_something_the_entry_never_names_is_not_answered_from_it(e
     assert s.mode == "not_found" and not s.standard_answer
     _, s = engine.suggest("中间那个冷静期有多长", history=["协议离婚登记的流程是什么"])
     assert s.mode == "reply" and "冷静期" in s.standard_answer
+
+
+def test_a_refusal_does_not_say_a_held_matter_is_missing(engine):
+    """The 失业 entries exist: refusing "下岗…能不能吃低保" must not say "关于失业，资料里没有"."""
+    for q in ("我下岗好几年了，还有糖尿病，老婆也没工作，家里实在揭不开锅，能不能吃低保",
+              "失业半年了房租都交不起，社保也断了，断了以后前面的是不是白交了？"):
+        _, s = engine.suggest(q)
+        assert "关于失业" not in s.request, s.request
