@@ -328,3 +328,10 @@ def test_a_refusal_does_not_say_a_held_matter_is_missing(engine):
               "失业半年了房租都交不起，社保也断了，断了以后前面的是不是白交了？"):
         _, s = engine.suggest(q)
         assert "关于失业" not in s.request, s.request
+
+
+def test_a_follow_up_stays_on_the_entry_that_answered_unless_it_names_something_else(engine):
+    _, s = engine.suggest("能让家里人替我去换吗", history=["身份证到期换领要带什么"])
+    assert s.mode == "reply" and "换领" in s.citations[0].text, s.citations[0].text
+    _, s = engine.suggest("那要是办好以后弄丢了呢", history=["身份证到期换领要带什么"])
+    assert not s.citations or "补领" in s.citations[0].text
