@@ -31,7 +31,7 @@ from assistant.replies.model import Suggestion
 from assistant.replies.text import squash
 from assistant.retrieval.model import Hit, RetrievalResult
 
-ROLES = ("tune", "test", "final", "final2", "final3", "final4", "final5", "final6", "final7", "final8")
+ROLES = ("tune", "test", "final", "final2", "final3", "final4", "final5", "final6", "final7", "final8", "final9")
 DIALOGUES = PROJECT_ROOT / "labelled" / "dialogues"
 KINDS = ("followup", "paraphrase", "near_miss", "pii", "risk", "bereavement_hardship", "staff", "calm_plain")
 _CONDOLENCE = re.compile(r"节哀|难过|伤心|不容易|辛苦|遗憾|痛|走了")
@@ -192,7 +192,7 @@ def table(figures: dict[str, dict[str, list[float]]]) -> list[list]:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m assistant.bench dialogues", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--roles", nargs="+", choices=ROLES, default=["test", "final5", "final7", "final8"])
+    p.add_argument("--roles", nargs="+", choices=ROLES, default=["test", "final5", "final7", "final8", "final9"])
     p.add_argument("--data-dir", type=Path, help="已导入 knowledge/ 的数据目录（默认：临时目录里导入；给的目录是空的就先导入）")
     p.add_argument("--failures", type=int, default=0, help="每个集合列出多少条失败的对话（调参只看 tune）")
     args = p.parse_args(argv)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
 from assistant.config import Settings
 from assistant.privacy import mask, without_numbers
@@ -16,6 +17,7 @@ from assistant.replies.llm import LLMComposer, compose_with_fallback
 from assistant.replies.model import Suggestion
 from assistant.replies.selection import choose, remember_answers, remember_questions, staff_material_title
 from assistant.replies.staff import is_staff_question
+from assistant.replies.risk import firm_risks, settled
 from assistant.replies.triage import triage
 from assistant.retrieval.model import Hit, RetrievalResult
 from assistant.retrieval.retriever import Retriever
@@ -96,6 +98,9 @@ class ReplyEngine:
         ``cited_hit``); left out, it is recomputed from ``history``. The LLM's deadline counts from here."""
         started = time.monotonic()
         tri = triage(text)
+        carried = carried_risks(text, history, tri.risks)
+        if carried:
+            tri.risks = tri.risks + carried
         staff = is_staff_question(text)
         result = self.guidance(text) if staff else self.retrieve(text, history)
         if staff:
@@ -124,6 +129,23 @@ class ReplyEngine:
             return None
         earlier = self.retrieve(history[-1], history[:-1])
         return choose(earlier, history[-1]).hit
+
+
+def carried_risks(text: str, history: list[str] | None, present: list) -> list:
+    """Red flags of the citizen's turn just before, not raised again by this one: "我老公一喝酒就打我，我不敢回家"
+    and then "我能不能今天先把离婚办了" is still a person in danger, and the protocol card stays up while the same
+    citizen is at the window (a turn that reports the matter as over, see ``risk.settled``, lifts it). Only flags
+    on firm ground are carried (``risk.firm_risks``): a loose likeness on the turn before would card every turn after."""
+    history = [h for h in history or [] if h and h.strip()]
+    if not history or is_staff_question(history[-1]) or settled(text):
+        return []
+    have = {f.kind for f in present}
+    out = []
+    for f in firm_risks(history[-1]):
+        if f.kind not in have:
+            out.append(replace(f, evidence=f"上一句：{f.evidence}"))
+            have.add(f.kind)
+    return out
 
 
 STAFF_K = 40  # a staff question ranks the guide's passages this far down (a guide has tens of sections)

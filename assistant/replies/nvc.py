@@ -35,9 +35,11 @@ _GREETING = re.compile(r"^(你好|您好|请问|同志|麻烦问一下|打扰一
 
 def _swap_person(text: str) -> str:
     """Citizen's 我/你们 become the staff member's 您/我们 when restated."""
+    # "我们两个想去扯结婚证" / "我们俩还没领结婚证": the couple at the window, "你们俩"
+    text = re.sub(r"我们(两个|俩|两人|二人|两口子)", "\0E", text).replace("咱俩", "\0E").replace("我俩", "\0E")
     for a, b in (("我们", "\0A"), ("你们", "\0B"), ("我", "\0C"), ("您", "\0D"), ("你", "\0D")):
         text = text.replace(a, b)
-    return text.replace("\0A", "您这边").replace("\0B", "我们").replace("\0C", "您").replace("\0D", "我们")
+    return text.replace("\0A", "您").replace("\0B", "我们").replace("\0C", "您").replace("\0D", "我们").replace("\0E", "你们俩")
 
 
 def observe(text: str) -> str:

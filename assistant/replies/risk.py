@@ -156,6 +156,27 @@ def detect_risks(text: str, folder: Path = LEXICON_DIR, similarity: bool = True,
     return [hit] if hit else []
 
 
+FIRM_SIMILARITY = 0.9   # a similar-example flag this close is carried into the next turn (see ``firm_risks``)
+
+
+def firm_risks(text: str, folder: Path = LEXICON_DIR) -> list[RiskFlag]:
+    """The flags of ``text`` that stand on firm ground: a pattern hit, the classifier nearly sure (SERVICE_QUESTION_P),
+    or a labelled red example almost word for word (FIRM_SIMILARITY). The engine keeps these up for the citizen's next
+    turn; a flag from a loose likeness ("好的我记下了" near "你记住我这张脸…") is not carried."""
+    flags = detect_risks(text, folder)
+    if not flags:
+        return []
+    rules = {f.kind for f in rule_risks(text, folder)}
+    det = shipped_detector()
+    clean = normalise(text)
+    vector = embed_text(clean) if det.exemplars is not None else None
+    if vector is None:
+        return [f for f in flags if f.kind in rules]
+    p = _red_probability(det.classifier, clean, vector) if det.classifier is not None else 0.0
+    _, sim, _, _ = det.exemplars.nearest(vector)
+    return [f for f in flags if f.kind in rules or p >= SERVICE_QUESTION_P or sim >= FIRM_SIMILARITY]
+
+
 _STILL_OPEN = re.compile(r"(没|不|未|还没|没有)(能)?(解决|处理好|办好|找到|找回|出院)|解决不了|又|还要|再不|这回|这次|下回|下次|再来")
 
 

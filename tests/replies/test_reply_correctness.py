@@ -335,3 +335,20 @@ def test_a_follow_up_stays_on_the_entry_that_answered_unless_it_names_something_
     assert s.mode == "reply" and "换领" in s.citations[0].text, s.citations[0].text
     _, s = engine.suggest("那要是办好以后弄丢了呢", history=["身份证到期换领要带什么"])
     assert not s.citations or "补领" in s.citations[0].text
+
+
+def test_a_red_flag_on_firm_ground_stays_up_for_the_next_turn(engine):
+    """The protocol card does not drop because the citizen in danger asks a practical question next."""
+    _, s = engine.suggest("我能不能今天先把离婚办了", history=["我老公一喝酒就打我，这回胳膊都打青了，我不敢回家"])
+    assert s.mode == "risk" and s.protocol is not None
+    assert any(f.evidence.startswith("上一句") for f in s.triage.risks)
+    # a loose likeness on the turn before (bereavement near a red example) is not carried
+    _, s = engine.suggest("要交契税不", history=["我爸不在了，他那套房子怎么过到我名下"])
+    assert s.mode != "risk"
+
+
+def test_a_couple_is_restated_as_a_couple():
+    from assistant.replies.nvc import observe
+
+    assert observe("我们两个想去扯结婚证，要拿些啥子东西嘛？").startswith("您说你们俩想去扯结婚证")
+    assert "这边单位" not in observe("我们单位不给交社保")
