@@ -76,7 +76,7 @@ def _feeling_words() -> list[str]:
 _DISMISS = re.compile(r"没用|有什么用|不至于|至于吗|别.{0,2}了|怪谁|比你|不算太少|干嘛|想多了|想太多|哪能")
 # what is said to anyone, whatever they feel: telling someone not to feel (别急、别担心、别难过), 节哀, 恭喜
 _FORMULA = re.compile(r"(您|你)?(先)?(别|不要|不用)(太)?(着急|急|担心|难过|伤心|害怕|怕|慌|生气)(了)?|(您|你)?(先)?消消气|(您)?息怒"
-                      r"|(您)?节哀(顺变)?|恭喜(恭喜|您|你)?"
+                      r"|(您)?节哀(顺变)?"
                       r"|(您|你)也?体谅(体谅|一下)?")       # asking them to understand us is not understanding them
 
 
@@ -157,8 +157,9 @@ def acknowledges(reply: str) -> bool:
     """A clause said of the citizen that names what they feel (您肯定又气又急, 心里空落落的) or want (想一趟就把事办成),
     or that appreciates what they are doing (刚养狗就想着登记，挺负责的); the project's empathy phrases (理解、着急、
     辛苦…) in a clause that does not wave the feeling away ("现在着急也没用" does not count). A formula said to anyone
-    ("您别急", "节哀", "恭喜") does not name this person's feeling, and neither does a question or a condition
-    ("您想办什么？", "要是想快点…"). Judged on its own: a reply may acknowledge and still blame."""
+    ("您别急", "节哀") does not name this person's feeling, and neither does a question or a condition
+    ("您想办什么？", "要是想快点…"). "恭喜" does count: six of the seven writers who used it marked it as meeting the
+    citizen's joy (44 of 45 replies), the seventh did not. Judged on its own: a reply may acknowledge and still blame."""
     reply = _FORMULA.sub("", reply)
     subject = "citizen"          # at the start of a reply, a clause with no subject is said of the person addressed
     for c in _clauses(reply):
