@@ -12,6 +12,7 @@ from dataclasses import replace
 from assistant.config import Settings
 from assistant.privacy import mask, without_numbers
 from assistant.replies.composer import compose
+from assistant.replies.grounding import remember_sources
 from assistant.replies.lexicons import guide_questions
 from assistant.replies.llm import LLMComposer, compose_with_fallback
 from assistant.replies.model import Suggestion
@@ -72,9 +73,11 @@ class ReplyEngine:
     def warm(self) -> None:
         """Load what the first suggestion would otherwise wait for: the index, the models, the FAQ questions' and
         answers' sentence vectors (the verifier compares the last turn with them)."""
-        questions = [q for c in self.retriever.state().chunks if c.kind == "faq" for q in c.questions[:4]]
+        questions = [q for c in self.retriever.state().chunks if c.kind == "faq" for q in c.questions]
         remember_questions(questions + [q for qs in guide_questions().values() for q in qs])
-        remember_answers([c.answer or c.text for c in self.retriever.state().chunks if c.kind == "faq"])
+        faq = [c for c in self.retriever.state().chunks if c.kind == "faq"]
+        remember_answers([c.answer or c.text for c in faq])
+        remember_sources([c.answer or c.text for c in faq])
         if self.llm is not None:
             # the HTTP client (langchain-openai's import) is built now: inside the first question's deadline it
             # took longer than the deadline on a busy machine, and each such failure counts against the breaker

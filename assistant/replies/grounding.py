@@ -32,7 +32,7 @@ def best_extract(query: str, source: str, topics: list[str] | None = None, most:
     Weights chosen on labelled/clauses/tune.jsonl (questions aimed at one clause of an FAQ answer, written blind):
     the clause asked about is in what is said for 0.86 of the held-out half's questions, against 0.61 when the
     one sentence sharing most words was quoted."""
-    sentences = [s.strip() for s in re.findall(r"[^。！？\n]+[。！？]?", source) if len(s.strip()) >= 4]
+    sentences = _sentences(source)
     if not sentences:
         return source.strip()[:_EXTRACT_CHARS]
     q = bigrams(squash(query))
@@ -53,6 +53,24 @@ def best_extract(query: str, source: str, topics: list[str] | None = None, most:
     chosen = sorted(sorted(range(len(sentences)), key=lambda i: (-score(i), i))[:most])
     return "".join(_cut(sentences[i]) + ("" if sentences[i][-1:] in "。！？" else "。") for i in chosen[:-1]) \
         + _cut(sentences[chosen[-1]])
+
+
+def _sentences(source: str) -> list[str]:
+    return [s.strip() for s in re.findall(r"[^。！？\n]+[。！？]?", source or "") if len(s.strip()) >= 4]
+
+
+def remember_sources(texts: list[str]) -> None:
+    """Embed the sentences of sources (a knowledge base's FAQ answers) ahead of the first citizen: the two sentences
+    to read out are chosen by their likeness to the question, and embedding an answer's sentences on first use
+    took 60–90 ms of a suggestion."""
+    from assistant.replies.vectors import embed_text, embed_texts
+
+    new = list(dict.fromkeys(x for t in texts for x in _sentences(t) if x not in _SENTENCE_VECTORS))
+    if not new or embed_text(new[0]) is None:
+        return
+    if len(_SENTENCE_VECTORS) + len(new) > 20000:
+        _SENTENCE_VECTORS.clear()
+    _SENTENCE_VECTORS.update(zip(new[:20000], embed_texts(new[:20000])))
 
 
 def _cut(sentence: str) -> str:
