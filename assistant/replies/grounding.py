@@ -63,14 +63,25 @@ def remember_sources(texts: list[str]) -> None:
     """Embed the sentences of sources (a knowledge base's FAQ answers) ahead of the first citizen: the two sentences
     to read out are chosen by their likeness to the question, and embedding an answer's sentences on first use
     took 60–90 ms of a suggestion."""
-    from assistant.replies.vectors import embed_text, embed_texts
+    sentence_vectors(list(dict.fromkeys(x for t in texts for x in _sentences(t)))[:MAX_CACHED_SENTENCES // 2])
 
-    new = list(dict.fromkeys(x for t in texts for x in _sentences(t) if x not in _SENTENCE_VECTORS))
-    if not new or embed_text(new[0]) is None:
-        return
-    if len(_SENTENCE_VECTORS) + len(new) > 20000:
-        _SENTENCE_VECTORS.clear()
-    _SENTENCE_VECTORS.update(zip(new[:20000], embed_texts(new[:20000])))
+
+def sentence_vectors(sentences: list[str]) -> np.ndarray | None:
+    """Unit vectors of ``sentences`` (one row each), None without the sentence model. One cache for every sentence
+    of a source that is compared with a question: the clause to read out here, the verifier's answer sentences
+    (``selection.answer_similarities``)."""
+    from assistant.replies.vectors import embed_texts, sentence_embedder
+
+    if sentence_embedder() is None:
+        return None
+    new = [x for x in dict.fromkeys(sentences) if x not in _SENTENCE_VECTORS]
+    if new:
+        if len(_SENTENCE_VECTORS) + len(new) > MAX_CACHED_SENTENCES:
+            _SENTENCE_VECTORS.clear()
+            new = list(dict.fromkeys(sentences))
+        _SENTENCE_VECTORS.update(zip(new, embed_texts(new)))
+    m = np.array([np.asarray(_SENTENCE_VECTORS[x], dtype=float).ravel() for x in sentences])
+    return m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-12)
 
 
 def _cut(sentence: str) -> str:
@@ -82,25 +93,17 @@ def _cut(sentence: str) -> str:
 
 def _alike(query: str, sentences: list[str]) -> list[float]:
     """Cosine between the question and each sentence (0 for all without the sentence model)."""
-    from assistant.replies.vectors import embed_text, embed_texts
+    from assistant.replies.vectors import embed_text
 
     a = embed_text(query)
-    if a is None:
+    m = sentence_vectors(sentences) if a is not None else None
+    if m is None:
         return [0.0] * len(sentences)
-    a = np.asarray(a).ravel()
-    a = a / (np.linalg.norm(a) or 1.0)
-    new = [s for s in dict.fromkeys(sentences) if s not in _SENTENCE_VECTORS]
-    if new:
-        if len(_SENTENCE_VECTORS) + len(new) > 20000:
-            _SENTENCE_VECTORS.clear()
-        _SENTENCE_VECTORS.update(zip(new, embed_texts(new)))
-    out = []
-    for s in sentences:
-        b = np.asarray(_SENTENCE_VECTORS[s]).ravel()
-        out.append(float(np.dot(a, b) / (np.linalg.norm(b) or 1.0)))
-    return out
+    a = np.asarray(a, dtype=float).ravel()
+    return [float(x) for x in m @ (a / (np.linalg.norm(a) or 1.0))]
 
 
+MAX_CACHED_SENTENCES = 20000
 _SENTENCE_VECTORS: dict[str, np.ndarray] = {}
 
 

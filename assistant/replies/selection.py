@@ -16,7 +16,7 @@ import numpy as np
 
 from assistant.replies.applicability import Verdict, about_text, check
 from assistant.replies.checklist import TOPICS
-from assistant.replies.grounding import STOP_BIGRAMS, on_topic, source_text
+from assistant.replies.grounding import MAX_CACHED_SENTENCES, STOP_BIGRAMS, on_topic, sentence_vectors, source_text
 from assistant.replies.lexicons import guide_questions
 from assistant.replies.text import bigrams, squash
 from assistant.replies.vectors import embed_text, embed_texts
@@ -224,8 +224,6 @@ def turn_similarities(turn: str, hits: list[Hit], first: int | None = 4) -> list
 
 MAX_CACHED_QUESTIONS = 20000
 _QUESTION_VECTORS: dict[str, np.ndarray] = {}
-MAX_CACHED_ANSWERS = 5000
-_ANSWER_VECTORS: dict[str, np.ndarray] = {}     # an answer's text -> its sentences' unit vectors (one row each)
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 MIN_SENTENCE_CHARS = 6
 
@@ -237,30 +235,27 @@ def answer_sentences(text: str) -> list[str]:
 
 
 def answer_similarities(turn: str, hits: list[Hit]) -> list[float]:
-    """Cosine between ``turn`` and the closest sentence of each entry's answer (0 without the sentence model).
-    Answers not seen before are split and embedded in one batch; a knowledge base's answers are soon all cached."""
+    """Cosine between ``turn`` and the closest sentence of each entry's answer (0 without the sentence model); the
+    sentence vectors are the ones the clause to read out is chosen with (``grounding.sentence_vectors``)."""
     a = embed_text(turn)
-    if a is None:
+    if a is None or not hits:
         return [0.0] * len(hits)
-    remember_answers([h.answer or h.text for h in hits])
-    a = a.ravel() / (np.linalg.norm(a) or 1.0)
-    return [float((_ANSWER_VECTORS[h.answer or h.text] @ a).max()) for h in hits]
+    parts = [answer_sentences(h.answer or h.text) for h in hits]
+    m = sentence_vectors([x for p in parts for x in p])
+    if m is None:
+        return [0.0] * len(hits)
+    sims = m @ (a.ravel() / (np.linalg.norm(a) or 1.0))
+    out, i = [], 0
+    for p in parts:
+        out.append(float(sims[i:i + len(p)].max()))
+        i += len(p)
+    return out
 
 
 def remember_answers(answers: list[str]) -> None:
-    """Split and embed answers not cached yet (all of a knowledge base's FAQ answers at start-up)."""
-    new = list(dict.fromkeys(t for t in answers if t not in _ANSWER_VECTORS))[:MAX_CACHED_ANSWERS]
-    if not new or embed_text(new[0][:50] or "。") is None:
-        return
-    if len(_ANSWER_VECTORS) + len(new) > MAX_CACHED_ANSWERS:
-        _ANSWER_VECTORS.clear()
-    split = [answer_sentences(t) for t in new]
-    flat = embed_texts([s for parts in split for s in parts])
-    flat = flat / np.maximum(np.linalg.norm(flat, axis=1, keepdims=True), 1e-12)
-    i = 0
-    for t, parts in zip(new, split):
-        _ANSWER_VECTORS[t] = flat[i:i + len(parts)]
-        i += len(parts)
+    """Split and embed a knowledge base's FAQ answers at start-up (up to half the shared cache; the clause splitting
+    of ``grounding.remember_sources`` takes the other half, and most sentences are the same in both)."""
+    sentence_vectors(list(dict.fromkeys(x for t in answers for x in answer_sentences(t)))[:MAX_CACHED_SENTENCES // 2])
 
 
 def remember_questions(questions: list[str]) -> None:
