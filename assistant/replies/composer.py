@@ -47,7 +47,7 @@ def compose(text: str, triage: Triage, result: RetrievalResult, channel: str = "
     if staff:
         return _guidance(s, result)
     if triage.is_risk:
-        return _risk(s)
+        return _risk(s, text)
     spoken = speakable(text)
     intent = triage.intent
     if intent == "进度查询" and not _EXISTING_CASE.search(text):
@@ -136,12 +136,21 @@ def spoken_words(lines: list[str]) -> list[str]:
     return [q for line in lines for q in re.findall(r"“([^”]+)”", line) if len(q) >= 6]
 
 
-def _risk(s: Suggestion) -> Suggestion:
+_VICTIM = re.compile(r"打我|打了我|把我打|被打|挨打|家暴|打伤我|要杀我|威胁我|跟踪我|不敢回家|骚扰我|逼我")
+_FOR_VICTIM = re.compile(r"被别人伤害|受害")     # a card line meant for a victim (knowledge/lexicons/protocol_cards.csv)
+_FOR_ANGRY = re.compile(r"很生气|消消气")           # …and one meant for calming an angry citizen
+
+
+def _risk(s: Suggestion, text: str = "") -> Suggestion:
     """Under a red flag the card is the reply: its own first sentences, nothing restated, no passages."""
     s.mode = "risk"
     s.protocol = protocol_for(s.triage.risks)
     s.supported = False
-    words = "".join(spoken_words(s.protocol.say_now)[:RISK_SAY])
+    # the violence card speaks to two people: one who threatens ("我听到您很生气…") and one hurt by someone else
+    # ("您现在安全吗？…"); a person who says they were beaten or threatened ("我老公一喝酒就打我") hears the second
+    victim = bool(_VICTIM.search(text + " ".join(f.evidence for f in s.triage.risks)))
+    lines = [line for line in s.protocol.say_now if not (_FOR_ANGRY if victim else _FOR_VICTIM).search(line)]
+    words = "".join(spoken_words(lines)[:RISK_SAY])
     s.request = words
     s.variants = {ch: words for ch in CHANNELS}
     s.problems = validator.validate(s)

@@ -352,3 +352,10 @@ def test_a_couple_is_restated_as_a_couple():
 
     assert observe("我们两个想去扯结婚证，要拿些啥子东西嘛？").startswith("您说你们俩想去扯结婚证")
     assert "这边单位" not in observe("我们单位不给交社保")
+
+
+def test_a_victim_of_violence_is_asked_about_safety_not_told_they_sound_angry(engine):
+    _, s = engine.suggest("我老公天天打我，我不敢回家了")
+    assert s.mode == "risk" and "安全" in s.request and "生气" not in s.request
+    _, s = engine.suggest("你们再不给我办，我就拿刀砍人！")
+    assert s.mode == "risk" and "生气" in s.request and "伤害您" not in s.request
