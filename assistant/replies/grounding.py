@@ -67,12 +67,12 @@ def remember_sources(texts: list[str]) -> None:
 
 
 def sentence_vectors(sentences: list[str]) -> np.ndarray | None:
-    """Unit vectors of ``sentences`` (one row each), None without the sentence model. One cache for every sentence
+    """Unit vectors of ``sentences`` (one row each); None without the sentence model or without sentences. One cache for every sentence
     of a source that is compared with a question: the clause to read out here, the verifier's answer sentences
     (``selection.answer_similarities``)."""
     from assistant.replies.vectors import embed_texts, sentence_embedder
 
-    if sentence_embedder() is None:
+    if not sentences or sentence_embedder() is None:      # nothing to embed (an empty knowledge base at start-up)
         return None
     new = [x for x in dict.fromkeys(sentences) if x not in _SENTENCE_VECTORS]
     if new:

@@ -359,3 +359,12 @@ def test_a_victim_of_violence_is_asked_about_safety_not_told_they_sound_angry(en
     assert s.mode == "risk" and "安全" in s.request and "生气" not in s.request
     _, s = engine.suggest("你们再不给我办，我就拿刀砍人！")
     assert s.mode == "risk" and "生气" in s.request and "伤害您" not in s.request
+
+
+def test_sentence_vectors_of_nothing_is_nothing():
+    """An empty knowledge base at first start warms up with no answers: no sentences, no vectors, no error."""
+    from assistant.replies.grounding import sentence_vectors
+    from assistant.replies.selection import remember_answers
+
+    assert sentence_vectors([]) is None
+    remember_answers([])
